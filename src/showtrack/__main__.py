@@ -1,0 +1,3 @@
+from showtrack.cli import main
+
+main()

@@ -1,0 +1,463 @@
+"""Output: Rich tables for people, JSON documents for programs. The only module that prints.
+
+Each result has one ``*_doc`` function giving the JSON document; the table is
+built from that same document, so the two never disagree. Every string from
+the data passes through ``safe`` and goes into a table as ``rich.text.Text``, on
+a console with markup, emoji and highlighting off, so markup is never
+interpreted and no control character reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from showtrack.dates import PartialDate, format_partial, zone, zone_label
+from showtrack.models import Announcement, Season
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from showtrack.core import CastList, Milestone, News, Premiere, ShowDetail, ShowSummary
+
+# --- making data safe to print ------------------------------------------------
+
+
+def _placeholders() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in [*range(0x00, 0x09), *range(0x0B, 0x20)]:
+        table[code] = chr(0x2400 + code)  # control pictures: ␛ for ESC, ␍ for CR
+    table[0x7F] = "\u2421"  # ␡
+    hidden = [
+        *range(0x80, 0xA0),  # C1 controls, e.g. CSI 0x9b
+        0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029,
+        *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF,
+    ]  # fmt: skip
+    for code in hidden:
+        table[code] = f"<U+{code:04X}>"
+    for code in range(0xD800, 0xE000):  # lone surrogates from broken JSON
+        table[code] = "\ufffd"
+    return table
+
+
+_SAFE = _placeholders()
+_JSON_UNSAFE = re.compile(
+    "[\x80-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def safe(value: object) -> str:
+    """Text from data, with control, bidi and invisible characters made visible."""
+    return str(value).translate(_SAFE)
+
+
+# --- consoles ------------------------------------------------------------------
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=False)
+
+
+def emit(renderables: list[RenderableType]) -> None:
+    console = _console()
+    for index, item in enumerate(renderables):
+        if index:
+            console.print()
+        console.print(item)
+
+
+def emit_json(doc: dict[str, Any]) -> None:
+    """One JSON document on stdout; characters a terminal could act on are escaped."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"Error: {safe(message)}\n")
+    sys.stderr.flush()
+
+
+def note(message: str) -> None:
+    sys.stderr.write(f"{safe(message)}\n")
+    sys.stderr.flush()
+
+
+# --- shared bits ---------------------------------------------------------------------
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _zone_name(tz: tzinfo) -> str:
+    return str(getattr(tz, "key", None) or tz.tzname(None) or "UTC")
+
+
+def _table(title: str | None, *columns: str) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(safe(title)) if title else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        expand=False,
+    )
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _row(table: Any, *cells: object) -> None:
+    from rich.text import Text
+
+    table.add_row(
+        *(
+            cell if isinstance(cell, Text) else Text("—" if cell is None else safe(cell))
+            for cell in cells
+        )
+    )
+
+
+def _text(value: str) -> Any:
+    from rich.text import Text
+
+    return Text(safe(value))
+
+
+def _premiere_times(
+    premiere: PartialDate | None, show_zone: str | None, tz: tzinfo
+) -> dict[str, Any]:
+    """The premiere as the viewer sees it, and (for a known time) in the show's zone."""
+    local = format_partial(premiere, tz)
+    show_time = None
+    if premiere is not None and premiere.at is not None:
+        home: tzinfo = premiere.at.tzinfo or UTC
+        if show_zone:
+            try:
+                home = zone(show_zone)
+            except ValueError:
+                pass
+        there = premiere.at.astimezone(home)
+        show_time = f"{there:%a} {there.day} {there:%b %H:%M} {zone_label(there)}"
+        if (
+            show_time.split()[-2:] == local.split()[-2:]
+            and there.date() == premiere.at.astimezone(tz).date()
+        ):
+            show_time = None  # same wall time and zone: say it once
+    return {"display": local, "show_time": show_time}
+
+
+def _premiere_doc(row: Premiere, tz: tzinfo) -> dict[str, Any]:
+    premiere = row.season.premiere
+    times = _premiere_times(premiere, row.show.timezone, tz)
+    count = row.countdown
+    return {
+        "show": row.show.slug,
+        "title": row.show.title,
+        "season": row.season.number,
+        "status": row.season.status,
+        "premiere": None if premiere is None else premiere.iso(),
+        "precision": None if premiere is None else premiere.precision,
+        "display": "date unknown"
+        if premiere is None and count.state == "released"
+        else times["display"],
+        "show_time": times["show_time"],
+        "state": count.state,
+        "countdown": count.label,
+        "days": count.days,
+        "days_max": count.days_max,
+        "hours": count.hours,
+        "minutes": count.minutes,
+    }
+
+
+def _announcement_doc(item: Announcement, titles: dict[str, str] | None = None) -> dict[str, Any]:
+    doc = item.to_dict()
+    doc["display_date"] = format_partial(item.date) if item.date else None
+    doc["short_date"] = format_partial(item.date, weekday=False) if item.date else None
+    if titles is not None:
+        doc["title"] = titles.get(item.show, item.show)
+    return doc
+
+
+def _season_doc(season: Season) -> dict[str, Any]:
+    doc = season.to_dict()
+    undated_past = season.premiere is None and season.status in ("released", "cancelled")
+    doc["display_premiere"] = "date unknown" if undated_past else format_partial(season.premiere)
+    doc["display_runtime"] = season.runtime
+    return doc
+
+
+def _season_label(number: int | None) -> str:
+    return "—" if number is None else f"S{number}"
+
+
+# --- cast --------------------------------------------------------------------------
+
+
+def cast_doc(result: CastList) -> dict[str, Any]:
+    return {
+        "show": result.show.slug,
+        "title": result.show.title,
+        "season": result.season,
+        "cast": [
+            {
+                "actor": member.credit.actor,
+                "character": member.credit.character,
+                "note": member.credit.note,
+                "status": member.status,
+                "status_stated": member.credit.status is not None,
+                "source": member.credit.source,
+            }
+            for member in result.members
+        ],
+    }
+
+
+def cast_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if doc["season"] is None:
+        return [_text(f"No cast is recorded for {doc['title']} yet.")]
+    title = f"{doc['title']} — season {doc['season']} cast ({len(doc['cast'])})"
+    table = _table(title, "Actor", "Character", "Note", "Status")
+    for member in doc["cast"]:
+        _row(
+            table,
+            member["actor"],
+            member["character"] or "unknown",
+            member["note"] or "",
+            member["status"] or "unknown",
+        )
+    if not doc["cast"]:
+        return [_text(f"No one matches in season {doc['season']} of {doc['title']}.")]
+    return [table]
+
+
+# --- countdown --------------------------------------------------------------------
+
+
+def countdown_doc(rows: list[Premiere], *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    return {
+        "as_of": _stamp(now),
+        "tz": _zone_name(tz),
+        "premieres": [_premiere_doc(row, tz) for row in rows],
+    }
+
+
+def countdown_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if not doc["premieres"]:
+        return [
+            _text("No upcoming premieres. 'showtrack countdown --all' shows released ones too.")
+        ]
+    table = _table(
+        f"Premieres as of {doc['as_of']} ({doc['tz']})", "Show", "Season", "Premiere", "Countdown"
+    )
+    for row in doc["premieres"]:
+        when = row["display"]
+        if row["show_time"]:
+            when += f"\n({row['show_time']} show's time)"
+        _row(table, row["title"], f"S{row['season']}", when, row["countdown"])
+    return [table]
+
+
+# --- news -------------------------------------------------------------------------------
+
+
+def news_doc(result: News) -> dict[str, Any]:
+    return {
+        "mode": result.mode,
+        "since": None if result.since is None else result.since.isoformat(),
+        "last_check": _stamp(result.last_check),
+        "recorded_check": result.recorded_check,
+        "announcements": [_announcement_doc(item, result.titles) for item in result.items],
+    }
+
+
+def news_view(doc: dict[str, Any]) -> list[RenderableType]:
+    items = doc["announcements"]
+    if doc["mode"] == "since":
+        heading = f"News dated on or after {doc['since']}"
+    elif doc["last_check"]:
+        heading = f"New since your last check ({doc['last_check']})"
+    else:
+        heading = "All news (first check)"
+    if not items:
+        return [_text(f"{heading}: nothing new.")]
+    several = len({item["show"] for item in items}) > 1
+    columns = ["Date", "Show", "S", "Kind", "News"] if several else ["Date", "S", "Kind", "News"]
+    table = _table(f"{heading}: {len(items)}", *columns)
+    for item in items:
+        cells: list[object] = [item["short_date"] or "undated"]
+        if several:
+            cells.append(item["title"])
+        cells += [_season_label(item["season"]), item["kind"]]
+        _row(table, *cells, _with_source(item["headline"], item["source"]))
+    return [table]
+
+
+def _with_source(headline: str, source: str | None) -> Any:
+    from rich.text import Text
+
+    text = Text(safe(headline))
+    if source:
+        text.append(f"\n{safe(source)}", style="dim")
+    return text
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+
+def timeline_doc(show_slug: str, title: str, events: list[Milestone]) -> dict[str, Any]:
+    return {
+        "show": show_slug,
+        "title": title,
+        "events": [
+            {
+                "date": event.date.iso(),
+                "display_date": event.date.display(),
+                "precision": event.date.precision,
+                "kind": event.kind,
+                "season": event.season,
+                "headline": event.headline,
+                "source": event.source,
+            }
+            for event in events
+        ],
+    }
+
+
+def timeline_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if not doc["events"]:
+        return [_text(f"No dated milestones for {doc['title']} yet.")]
+    table = _table(f"{doc['title']} — timeline", "Date", "S", "What", "Kind")
+    for event in doc["events"]:
+        _row(
+            table,
+            event["display_date"],
+            _season_label(event["season"]),
+            event["headline"],
+            event["kind"],
+        )
+    return [table]
+
+
+# --- shows ----------------------------------------------------------------------------------
+
+
+def shows_doc(summaries: list[ShowSummary], *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    return {
+        "as_of": _stamp(now),
+        "tz": _zone_name(tz),
+        "shows": [
+            {
+                "slug": item.show.slug,
+                "title": item.show.title,
+                "network": item.show.network,
+                "status": item.show.status,
+                "seasons": len(item.seasons),
+                "released": sum(1 for s in item.seasons if s.status == "released"),
+                "next": None if item.next is None else _premiere_doc(item.next, tz),
+            }
+            for item in summaries
+        ],
+    }
+
+
+def _next_label(next_doc: dict[str, Any] | None) -> str:
+    if next_doc is None:
+        return "nothing announced"
+    if next_doc["state"] == "tba":
+        return f"S{next_doc['season']} TBA"
+    return f"S{next_doc['season']} {next_doc['display']} ({next_doc['countdown']})"
+
+
+def shows_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if not doc["shows"]:
+        return [_text("No shows tracked yet.")]
+    table = _table(None, "Show", "Network", "Status", "Seasons", "Next premiere")
+    for item in doc["shows"]:
+        seasons = f"{item['seasons']} ({item['released']} out)"
+        _row(
+            table,
+            item["title"],
+            item["network"],
+            item["status"],
+            seasons,
+            _next_label(item["next"]),
+        )
+    return [table]
+
+
+def show_doc(detail: ShowDetail, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    return {
+        "as_of": _stamp(now),
+        "show": detail.show.to_dict(),
+        "seasons": [_season_doc(season) for season in detail.seasons],
+        "next": None if detail.next is None else _premiere_doc(detail.next, tz),
+        "latest_news": [_announcement_doc(item) for item in detail.latest_news],
+        "news_count": detail.news_count,
+    }
+
+
+def show_view(doc: dict[str, Any]) -> list[RenderableType]:
+    from rich.table import Table
+    from rich.text import Text
+
+    show = doc["show"]
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+    rows = [
+        ("Network", show["network"]),
+        ("Country", show["country"]),
+        ("Genre", ", ".join(show["genres"]) or None),
+        ("Created by", show["creator"]),
+        ("Based on", show["based_on"]),
+        ("Status", show["status"]),
+        ("Also known as", ", ".join(show["aliases"]) or None),
+        ("Next premiere", _next_label(doc["next"])),
+    ]
+    for label, value in rows:
+        if value:
+            facts.add_row(label, Text(safe(value)))
+    out: list[RenderableType] = [Text(safe(show["title"]), style="bold"), facts]
+    if show["summary"]:
+        out.append(Text(safe(show["summary"])))
+    if doc["seasons"]:
+        table = _table(
+            "Seasons", "Season", "Episodes", "Runtime", "Premiere", "Status", "Source material"
+        )
+        for season in doc["seasons"]:
+            _row(
+                table,
+                f"S{season['number']}",
+                season["episodes"],
+                season["display_runtime"],
+                season["display_premiere"],
+                season["status"],
+                season["source_material"],
+            )
+        out.append(table)
+        for season in doc["seasons"]:
+            if season["synopsis"]:
+                out.append(Text(safe(f"Season {season['number']}: {season['synopsis']}")))
+    if doc["latest_news"]:
+        heading = f"Latest news ({len(doc['latest_news'])} of {doc['news_count']})"
+        table = _table(heading, "Date", "S", "Kind", "News")
+        for item in doc["latest_news"]:
+            date_text = item["short_date"] or "undated"
+            headline = _with_source(item["headline"], item["source"])
+            _row(table, date_text, _season_label(item["season"]), item["kind"], headline)
+        out.append(table)
+    return out

@@ -1,0 +1,324 @@
+"""The import format: human-editable JSON, validated into models.
+
+The bundled dataset in ``data/`` and every ``import``/``export`` use it::
+
+    {"format": "showtrack/1",
+     "shows": [{"slug": "heartstopper", "title": "Heartstopper", ...,
+                "seasons": [...], "credits": [...], "announcements": [...]}]}
+
+Every problem is reported with the file, the record and the field, e.g.
+``heartstopper.json: shows[0].seasons[1].premiere: '2023-13-01' is not a real date``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from showtrack.dates import PartialDate, iso_or_none, parse_partial, zone
+from showtrack.errors import DataError
+from showtrack.models import (
+    ANNOUNCEMENT_KINDS,
+    CREDIT_STATUSES,
+    SEASON_STATUSES,
+    Announcement,
+    Credit,
+    Season,
+    Show,
+)
+
+FORMAT = "showtrack/1"
+SHORT = 500
+LONG = 20_000
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Dataset:
+    """Everything one import brings, already validated."""
+
+    shows: list[Show] = field(default_factory=list)
+    seasons: list[Season] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    announcements: list[Announcement] = field(default_factory=list)
+
+    def extend(self, other: Dataset) -> None:
+        self.shows.extend(other.shows)
+        self.seasons.extend(other.seasons)
+        self.credits.extend(other.credits)
+        self.announcements.extend(other.announcements)
+
+
+class _Record:
+    """One JSON object being read, which knows where it is for error messages."""
+
+    def __init__(self, value: Any, where: str, allowed: set[str]) -> None:
+        if not isinstance(value, dict):
+            raise ValueError(f"{where}: expected an object, got {_kind(value)}")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise ValueError(f"{where}: unknown field {unknown[0]!r}")
+        self.value: dict[str, Any] = value
+        self.where = where
+
+    def fail(self, name: str, problem: str) -> ValueError:
+        return ValueError(f"{self.where}.{name}: {problem}")
+
+    def text(self, name: str, *, required: bool = False, limit: int = SHORT) -> str | None:
+        value = self.value.get(name)
+        if value is None:
+            if required:
+                raise self.fail(name, "is required")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(name, f"expected text, got {_kind(value)}")
+        if required and not value.strip():
+            raise self.fail(name, "must not be empty")
+        if len(value) > limit:
+            raise self.fail(name, f"is {len(value)} characters long; the limit is {limit}")
+        return value
+
+    def required_text(self, name: str, *, limit: int = SHORT) -> str:
+        value = self.text(name, required=True, limit=limit)
+        assert value is not None
+        return value
+
+    def integer(self, name: str, *, required: bool = False, low: int = 0) -> int | None:
+        value = self.value.get(name)
+        if value is None:
+            if required:
+                raise self.fail(name, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(name, f"expected a whole number, got {_kind(value)}")
+        if not low <= value <= 100_000:
+            raise self.fail(name, f"{value} is out of range ({low} to 100000)")
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...]) -> str | None:
+        value = self.text(name)
+        if value is not None and value not in options:
+            raise self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
+        return value
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        value = self.value.get(name)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(name, "expected a list of text")
+        if any(len(item) > SHORT for item in value):
+            raise self.fail(name, f"an item is longer than {SHORT} characters")
+        return tuple(value)
+
+    def items(self, name: str) -> list[Any]:
+        value = self.value.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(name, f"expected a list, got {_kind(value)}")
+        return value
+
+    def date(self, name: str, *, tz: str | None = None) -> PartialDate | None:
+        value = self.text(name, limit=100)
+        try:
+            return parse_partial(value, tz=tz)
+        except ValueError as err:
+            raise self.fail(name, str(err)) from None
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number"}
+    if value is None:
+        return "null"
+    return names.get(type(value), type(value).__name__)
+
+
+SHOW_FIELDS = {
+    "slug", "title", "aliases", "network", "country", "language", "genres", "timezone",
+    "creator", "based_on", "status", "summary", "source",
+    "seasons", "credits", "announcements",
+}  # fmt: skip
+SEASON_FIELDS = {
+    "number", "episodes", "runtime", "premiere", "status", "source_material", "synopsis",
+    "source",
+}  # fmt: skip
+CREDIT_FIELDS = {"season", "actor", "character", "note", "status", "source"}
+ANNOUNCEMENT_FIELDS = {
+    "date", "kind", "season", "headline", "body", "source", "url", "via", "recorded_at", "id",
+}  # fmt: skip
+
+
+def _show(value: Any, where: str, data: Dataset) -> None:
+    rec = _Record(value, where, SHOW_FIELDS)
+    slug = rec.required_text("slug", limit=100)
+    if not SLUG.fullmatch(slug):
+        raise rec.fail("slug", f"{slug!r} must be lowercase letters, digits and dashes")
+    timezone = rec.text("timezone", limit=64)
+    if timezone is not None:
+        try:
+            zone(timezone)
+        except ValueError as err:
+            raise rec.fail("timezone", str(err)) from None
+    data.shows.append(
+        Show(
+            slug=slug,
+            title=rec.required_text("title"),
+            aliases=rec.texts("aliases"),
+            network=rec.text("network"),
+            country=rec.text("country"),
+            language=rec.text("language"),
+            genres=rec.texts("genres"),
+            timezone=timezone,
+            creator=rec.text("creator"),
+            based_on=rec.text("based_on"),
+            status=rec.text("status"),
+            summary=rec.text("summary", limit=LONG),
+            source=rec.text("source"),
+        )
+    )
+    numbers: set[int] = set()
+    for index, item in enumerate(rec.items("seasons")):
+        season = _season(item, f"{where}.seasons[{index}]", slug, timezone)
+        if season.number in numbers:
+            raise ValueError(f"{where}.seasons[{index}].number: season {season.number} twice")
+        numbers.add(season.number)
+        data.seasons.append(season)
+    for index, item in enumerate(rec.items("credits")):
+        data.credits.append(_credit(item, f"{where}.credits[{index}]", slug))
+    for index, item in enumerate(rec.items("announcements")):
+        data.announcements.append(_announcement(item, f"{where}.announcements[{index}]", slug))
+
+
+def _season(value: Any, where: str, show: str, timezone: str | None) -> Season:
+    rec = _Record(value, where, SEASON_FIELDS)
+    number = rec.integer("number", required=True)
+    assert number is not None
+    runtime_min = runtime_max = None
+    runtime = rec.value.get("runtime")
+    if runtime is not None:
+        span = _Record(runtime, f"{where}.runtime", {"min", "max"})
+        runtime_min = span.integer("min", required=True, low=1)
+        runtime_max = span.integer("max", low=1)
+        if runtime_max is not None and runtime_min is not None and runtime_max < runtime_min:
+            raise span.fail("max", "is smaller than min")
+    return Season(
+        show=show,
+        number=number,
+        episodes=rec.integer("episodes"),
+        runtime_min=runtime_min,
+        runtime_max=runtime_max,
+        premiere=rec.date("premiere", tz=timezone),
+        status=rec.choice("status", SEASON_STATUSES),
+        source_material=rec.text("source_material"),
+        synopsis=rec.text("synopsis", limit=LONG),
+        source=rec.text("source"),
+    )
+
+
+def _credit(value: Any, where: str, show: str) -> Credit:
+    rec = _Record(value, where, CREDIT_FIELDS)
+    season = rec.integer("season", required=True)
+    assert season is not None
+    return Credit(
+        show=show,
+        season=season,
+        actor=rec.required_text("actor"),
+        character=rec.text("character"),
+        note=rec.text("note"),
+        status=rec.choice("status", CREDIT_STATUSES),
+        source=rec.text("source"),
+    )
+
+
+def _announcement(value: Any, where: str, show: str) -> Announcement:
+    rec = _Record(value, where, ANNOUNCEMENT_FIELDS)
+    kind = rec.choice("kind", ANNOUNCEMENT_KINDS)
+    if kind is None:
+        raise rec.fail("kind", "is required")
+    return Announcement(
+        show=show,
+        kind=kind,
+        headline=rec.required_text("headline"),
+        date=rec.date("date"),
+        season=rec.integer("season"),
+        body=rec.text("body", limit=LONG),
+        source=rec.text("source"),
+        url=rec.text("url", limit=2_000),
+        via=rec.text("via"),
+    )
+
+
+def read_document(doc: Any, origin: str) -> Dataset:
+    """Validate a parsed document; DataError names the origin, record and field."""
+    data = Dataset()
+    try:
+        top = _Record(doc, "top level", {"format", "shows"})
+        declared = top.text("format")
+        if declared is not None and declared != FORMAT:
+            raise top.fail("format", f"{declared!r} is not {FORMAT!r}")
+        slugs: set[str] = set()
+        for index, item in enumerate(top.items("shows")):
+            _show(item, f"shows[{index}]", data)
+            if data.shows[-1].slug in slugs:
+                raise ValueError(f"shows[{index}].slug: {data.shows[-1].slug!r} appears twice")
+            slugs.add(data.shows[-1].slug)
+    except ValueError as err:
+        raise DataError(f"{origin}: {err}.") from None
+    return data
+
+
+def read_text(text: str, origin: str) -> Dataset:
+    """Parse and validate JSON text in the import format."""
+    if not text.strip():
+        raise DataError(f"{origin}: the file is empty; expected a JSON object.")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataError(
+            f"{origin}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})."
+        ) from None
+    except RecursionError:
+        raise DataError(f"{origin}: the JSON is nested too deeply.") from None
+    return read_document(doc, origin)
+
+
+def _drop_none(
+    record: dict[str, Any], keep: Callable[[str], bool] = lambda _: False
+) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if value not in (None, [], ()) or keep(key)}
+
+
+def to_document(data: Dataset) -> dict[str, Any]:
+    """The import-format document for a dataset, sorted and stable."""
+    shows = []
+    for show in sorted(data.shows, key=lambda item: item.slug):
+        record = _drop_none(show.to_dict())
+        seasons = sorted((s for s in data.seasons if s.show == show.slug), key=lambda s: s.number)
+        credits = sorted(
+            (c for c in data.credits if c.show == show.slug),
+            key=lambda c: (c.season, c.actor.lower(), c.character or ""),
+        )
+        news = sorted(
+            (a for a in data.announcements if a.show == show.slug),
+            key=lambda a: (a.date is None, a.date.sort_key() if a.date else (), a.id),
+        )
+        record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
+        record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]
+        record["announcements"] = [
+            _without(_drop_none(a.to_dict()), "show", "id", "recorded_at") for a in news
+        ]
+        shows.append(record)
+    return {"format": FORMAT, "shows": shows}
+
+
+def _without(record: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key not in names}
+
+
+__all__ = ["FORMAT", "Dataset", "iso_or_none", "read_document", "read_text", "to_document"]

@@ -1,0 +1,473 @@
+"""The database: one TinyDB JSON file, read once per command, written atomically.
+
+This is the only module that imports TinyDB. The file is TinyDB's own layout
+(``{"table": {"doc_id": {...}}}``); stock ``JSONStorage`` is not used because it
+rewrites the file in place. ``AtomicJSONStorage`` instead reads the file once,
+keeps the tables in memory, and on commit writes a temp file in the same
+folder, fsyncs it, ``os.replace``\\ s it over the old one and fsyncs the folder,
+all while holding a cross-process lock over the whole read-modify-write.
+
+Reads take no lock: a reader always sees a whole old file or a whole new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from showtrack.dates import PartialDate, iso_or_none, parse_partial
+from showtrack.errors import DatabaseBusyError, DatabaseError
+from showtrack.models import Announcement, Credit, Season, Show
+from showtrack.sources.jsonfile import Dataset
+
+SCHEMA_VERSION = 1
+TABLES = ("shows", "seasons", "credits", "announcements")
+DB_ENV = "SHOWTRACK_DB"
+LOCK_TIMEOUT = 10.0
+
+Raw = dict[str, dict[str, dict[str, Any]]]
+
+
+def default_db_path() -> Path:
+    """The platform's user data folder, e.g. ~/.local/share/showtrack/showtrack.json."""
+    from platformdirs import user_data_path
+
+    return user_data_path("showtrack", appauthor=False) / "showtrack.json"
+
+
+# --- migrations ---------------------------------------------------------------
+
+
+def m001_initial(raw: Raw) -> None:
+    """Create the tables and the state record."""
+    for table in TABLES:
+        raw.setdefault(table, {})
+    raw.setdefault("state", {}).setdefault("1", {})
+    raw["state"]["1"].setdefault("last_check", None)
+    raw["state"]["1"].setdefault("checks", {})
+
+
+MIGRATIONS: list[Callable[[Raw], None]] = [m001_initial]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _migrate(raw: Raw, version: int) -> None:
+    for step in MIGRATIONS[version:]:
+        step(raw)
+    raw["state"]["1"]["schema_version"] = SCHEMA_VERSION
+
+
+# --- the file ------------------------------------------------------------------
+
+
+def _parse(path: Path, data: bytes) -> Raw:
+    """Parse and check a database file's bytes; DatabaseError names the file."""
+    if not data.strip():
+        raise DatabaseError(
+            f"{path} is empty (0 bytes of data), so it is not a showtrack database. "
+            "It was left untouched; move it away to start afresh."
+        )
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # loading many small dicts triggers hundreds of useless collections
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DatabaseError(
+            f"{path} is not UTF-8 text, so it cannot be a showtrack database."
+        ) from None
+    except (json.JSONDecodeError, RecursionError) as err:
+        where = (
+            f" ({err.msg} at line {err.lineno})" if isinstance(err, json.JSONDecodeError) else ""
+        )
+        raise DatabaseError(
+            f"{path} is damaged: it is not valid JSON{where}. It was left untouched."
+        ) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    state = raw.get("state") if isinstance(raw, dict) else None
+    record = state.get("1") if isinstance(state, dict) else None
+    version = record.get("schema_version") if isinstance(record, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DatabaseError(
+            f"{path} is not a showtrack database (it has no schema version). It was left untouched."
+        )
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer showtrack (schema {version}; this one knows up to "
+            f"{SCHEMA_VERSION}). Upgrade showtrack; the file was left untouched."
+        )
+    if version < 1:
+        raise DatabaseError(
+            f"{path} has an unknown schema version {version}. It was left untouched."
+        )
+    for table in TABLES:
+        docs = raw.get(table, {})
+        if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
+            raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
+    if version < SCHEMA_VERSION:
+        _migrate(raw, version)
+    return raw  # type: ignore[no-any-return]
+
+
+def _read_file(path: Path) -> Raw:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a folder, not a showtrack database file.") from None
+    except OSError as err:
+        raise DatabaseError(f"Can't read the database {path}: {err.strerror or err}.") from None
+    return _parse(path, data)
+
+
+def _encode(raw: Raw) -> bytes:
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: all or nothing, durable, mode 0600 for new files."""
+    folder = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp, os.stat(path).st_mode & 0o777 if path.exists() else 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_folder(folder)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage over tables held in memory; ``commit`` writes the file once."""
+
+    def __init__(self, raw: Raw) -> None:
+        self.raw = raw
+        self.dirty = False
+
+    def read(self) -> Raw:
+        return self.raw
+
+    def write(self, data: Raw) -> None:
+        self.raw = data
+        self.dirty = True
+
+    def close(self) -> None:
+        pass
+
+
+# --- records <-> models ----------------------------------------------------------
+
+
+def _date(value: Any) -> PartialDate | None:
+    return parse_partial(value) if value else None
+
+
+def _instant(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _stamp(moment: datetime) -> str:
+    """A UTC instant as fixed-width text, so stored stamps compare as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def show_from(doc: dict[str, Any]) -> Show:
+    return Show(
+        slug=doc["slug"],
+        title=doc["title"],
+        aliases=tuple(doc.get("aliases") or ()),
+        network=doc.get("network"),
+        country=doc.get("country"),
+        language=doc.get("language"),
+        genres=tuple(doc.get("genres") or ()),
+        timezone=doc.get("timezone"),
+        creator=doc.get("creator"),
+        based_on=doc.get("based_on"),
+        status=doc.get("status"),
+        summary=doc.get("summary"),
+        source=doc.get("source"),
+    )
+
+
+def season_from(doc: dict[str, Any]) -> Season:
+    runtime = doc.get("runtime") or {}
+    return Season(
+        show=doc["show"],
+        number=doc["number"],
+        episodes=doc.get("episodes"),
+        runtime_min=runtime.get("min"),
+        runtime_max=runtime.get("max"),
+        premiere=_date(doc.get("premiere")),
+        status=doc.get("status"),
+        source_material=doc.get("source_material"),
+        synopsis=doc.get("synopsis"),
+        source=doc.get("source"),
+    )
+
+
+def credit_from(doc: dict[str, Any]) -> Credit:
+    return Credit(
+        show=doc["show"],
+        season=doc["season"],
+        actor=doc["actor"],
+        character=doc.get("character"),
+        note=doc.get("note"),
+        status=doc.get("status"),
+        source=doc.get("source"),
+    )
+
+
+def announcement_from(doc: dict[str, Any]) -> Announcement:
+    return Announcement(
+        id=doc["id"],
+        show=doc["show"],
+        kind=doc["kind"],
+        headline=doc["headline"],
+        date=_date(doc.get("date")),
+        season=doc.get("season"),
+        body=doc.get("body"),
+        source=doc.get("source"),
+        url=doc.get("url"),
+        via=doc.get("via"),
+        recorded_at=_instant(doc.get("recorded_at")),
+    )
+
+
+def announcement_doc(item: Announcement, recorded_at: datetime) -> dict[str, Any]:
+    doc = item.to_dict()
+    doc["date"] = iso_or_none(item.date)
+    doc["recorded_at"] = _stamp(recorded_at)
+    return doc
+
+
+def _doc(model: Show | Season | Credit) -> dict[str, Any]:
+    return model.to_dict()
+
+
+# --- the store ---------------------------------------------------------------------
+
+
+@dataclass
+class Store:
+    """An open database. Reads come from one parse of the file."""
+
+    path: Path
+    raw: Raw
+
+    @classmethod
+    def open(cls, path: Path, *, now: datetime, seed: Callable[[], Dataset] | None = None) -> Store:
+        """Open the database at ``path``; create and seed it only if no file is there."""
+        if not os.path.lexists(path):
+            cls._create(path, now=now, seed=seed or bundled_dataset)
+        return cls(path, _read_file(path))
+
+    @classmethod
+    def _create(cls, path: Path, *, now: datetime, seed: Callable[[], Dataset]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise DatabaseError(
+                f"Can't create the folder for {path}: {err.strerror or err}."
+            ) from None
+        with _lock(path):
+            if os.path.lexists(path):  # another process created it while we waited
+                return
+            raw: Raw = {}
+            _migrate(raw, 0)
+            store = cls(path, raw)
+            tables = _Tables(store.raw)
+            tables.insert_dataset(seed(), now=now)
+            try:
+                atomic_write(path, _encode(store.raw))
+            except OSError as err:
+                raise DatabaseError(
+                    f"Can't create the database {path}: {err.strerror or err}."
+                ) from None
+
+    # -- reads --
+
+    def _docs(self, table: str) -> Iterable[dict[str, Any]]:
+        return self.raw.get(table, {}).values()
+
+    def _convert(
+        self, table: str, build: Callable[[dict[str, Any]], Any], docs: Iterable[dict[str, Any]]
+    ) -> list[Any]:
+        try:
+            return [build(doc) for doc in docs]
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise DatabaseError(
+                f"{self.path} is damaged: a record in {table!r} is malformed ({err!s:.80}). "
+                "It was left untouched."
+            ) from None
+
+    def shows(self) -> list[Show]:
+        return self._convert("shows", show_from, self._docs("shows"))
+
+    def seasons(self, show: str | None = None) -> list[Season]:
+        docs = [d for d in self._docs("seasons") if show is None or d.get("show") == show]
+        return self._convert("seasons", season_from, docs)
+
+    def credits(self, show: str, season: int | None = None) -> list[Credit]:
+        docs = [
+            d
+            for d in self._docs("credits")
+            if d.get("show") == show and (season is None or d.get("season") == season)
+        ]
+        return self._convert("credits", credit_from, docs)
+
+    def announcements(
+        self,
+        show: str | None = None,
+        *,
+        recorded_after: datetime | None = None,
+        dated_from: str | None = None,
+    ) -> list[Announcement]:
+        """Announcements, filtered on the raw records before any are built.
+
+        ``dated_from`` is an ISO day: keeps dated ones whose last possible day is
+        on or after it. ``recorded_after`` keeps those recorded after an instant.
+        """
+        docs: Iterable[dict[str, Any]] = self._docs("announcements")
+        if show is not None:
+            docs = (d for d in docs if d.get("show") == show)
+        if recorded_after is not None:
+            mark = _stamp(recorded_after)
+            docs = (d for d in docs if (d.get("recorded_at") or "") > mark)
+        if dated_from is not None:
+            docs = (d for d in docs if _last_day(d.get("date")) >= dated_from)
+        return self._convert("announcements", announcement_from, docs)
+
+    def state(self) -> dict[str, Any]:
+        return self.raw["state"]["1"]
+
+    def last_check(self, show: str | None = None) -> datetime | None:
+        state = self.state()
+        marks = [state.get("last_check")]
+        if show is not None:
+            marks.append((state.get("checks") or {}).get(show))
+        known = [mark for mark in marks if mark]
+        return _instant(max(known)) if known else None
+
+    # -- writes --
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[_Tables]:
+        """Lock, re-read the file, yield its tables, then replace the file atomically.
+
+        Nothing is written if the block raises; ``self.raw`` is then unchanged.
+        """
+        with _lock(self.path):
+            raw = _read_file(self.path)
+            tables = _Tables(raw)
+            yield tables
+            if tables.storage.dirty or tables.changed:
+                try:
+                    atomic_write(Path(os.path.realpath(self.path)), _encode(tables.storage.raw))
+                except OSError as err:
+                    raise DatabaseError(
+                        f"Can't write the database {self.path}: {err.strerror or err}. "
+                        "It is as it was before this command."
+                    ) from None
+            self.raw = tables.storage.raw
+
+
+def _last_day(value: Any) -> str:
+    """The last possible ISO day of a stored partial date ('' when undated)."""
+    if not value:
+        return ""
+    if len(value) >= 10:
+        return str(value)[:10]
+    parsed = _date(value)
+    return parsed.latest().isoformat() if parsed else ""
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    target = Path(os.path.realpath(path))
+    lock = FileLock(f"{target}.lock", timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DatabaseBusyError(
+            f"The database {path} is busy: another showtrack has held it for "
+            f"{LOCK_TIMEOUT:.0f} seconds. Try again in a moment."
+        ) from None
+    except OSError as err:
+        raise DatabaseError(f"Can't lock the database {path}: {err.strerror or err}.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class _Tables:
+    """The write side, through TinyDB over an in-memory storage."""
+
+    def __init__(self, raw: Raw) -> None:
+        self.db = TinyDB(raw, storage=AtomicJSONStorage)
+        storage = self.db.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        self.storage = storage
+        self.changed = False
+
+    def set_check(self, show: str | None, moment: datetime) -> None:
+        state = self.storage.raw["state"]["1"]
+        if show is None:
+            state["last_check"] = _stamp(moment)
+            state["checks"] = {}
+        else:
+            state.setdefault("checks", {})[show] = _stamp(moment)
+        self.changed = True
+
+    def insert_dataset(self, data: Dataset, *, now: datetime) -> None:
+        self.db.table("shows").insert_multiple(_doc(show) for show in data.shows)
+        self.db.table("seasons").insert_multiple(_doc(season) for season in data.seasons)
+        self.db.table("credits").insert_multiple(_doc(credit) for credit in data.credits)
+        self.db.table("announcements").insert_multiple(
+            announcement_doc(item, now) for item in data.announcements
+        )
+
+
+def bundled_dataset() -> Dataset:
+    """The dataset shipped with showtrack (``data/*.json`` in the source tree)."""
+    from showtrack.sources.jsonfile import read_text
+
+    folder = resources.files("showtrack") / "data"
+    data = Dataset()
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".json"))
+    for name in names:
+        text = (folder / name).read_text(encoding="utf-8")
+        data.extend(read_text(text, f"bundled data {name}"))
+    return data
