@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -12,7 +13,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from showtrack import __version__, clock, core, render
+from showtrack import __version__, clock, core, entry, render
 from showtrack.dates import parse_when, zone
 from showtrack.errors import ShowtrackError, UsageError
 from showtrack.store import DB_ENV, Store, default_db_path
@@ -276,6 +277,493 @@ def timeline_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = F
     found = core.find_show(run.store, show)
     events = core.timeline(run.store, found)
     _output(as_json, render.timeline_doc(found.slug, found.title, events), render.timeline_view)
+
+
+# --- data in: add, edit, remove -------------------------------------------------------------
+
+add_app = typer.Typer(
+    help="Add a show, season, cast member or piece of news by hand.", no_args_is_help=True
+)
+edit_app = typer.Typer(help="Change a show, season or cast member.", no_args_is_help=True)
+remove_app = typer.Typer(
+    help="Remove a show, season, cast member or announcement.", no_args_is_help=True
+)
+app.add_typer(add_app, name="add")
+app.add_typer(edit_app, name="edit")
+app.add_typer(remove_app, name="remove")
+
+
+def _opt(help_text: str, *names: str) -> Any:
+    return typer.Option(*names, help=help_text, show_default=False)
+
+
+Text = Annotated[str | None, typer.Option(show_default=False)]
+Title = Annotated[str | None, _opt("The show's title.", "--title")]
+Aliases = Annotated[list[str] | None, _opt("Another name it is known by (repeatable).", "--alias")]
+Network = Annotated[str | None, _opt("Network or streamer, e.g. Netflix.", "--network")]
+Country = Annotated[str | None, _opt("Country code, e.g. GB.", "--country")]
+Language = Annotated[str | None, _opt("Original language.", "--language")]
+Genres = Annotated[list[str] | None, _opt("A genre (repeatable).", "--genre")]
+Timezone = Annotated[
+    str | None, _opt("IANA zone its air times are in, e.g. Europe/London.", "--timezone")
+]
+Creator = Annotated[str | None, _opt("Who created it.", "--creator")]
+BasedOn = Annotated[str | None, _opt("What it is based on.", "--based-on")]
+ShowStatus = Annotated[str | None, _opt("running, ended, ...", "--status")]
+Summary = Annotated[str | None, _opt("A short summary in your own words.", "--summary")]
+Source = Annotated[str | None, _opt("Where this fact comes from.", "--source")]
+Episodes = Annotated[
+    int | None, typer.Option("--episodes", min=0, help="Episode count.", show_default=False)
+]
+Runtime = Annotated[str | None, _opt("Minutes per episode: 25 or 20-30.", "--runtime")]
+Premiere = Annotated[
+    str | None,
+    _opt("2023-08-03, 'Aug 2023', 2024, TBA, or 2023-08-03T00:00 (with --tz).", "--premiere"),
+]
+PremiereTz = Annotated[
+    str | None, _opt("IANA zone of a --premiere time [default: the show's].", "--tz")
+]
+SeasonStatus = Annotated[
+    str | None,
+    _opt(
+        "announced, casting, filming, post-production, scheduled, released, cancelled.", "--status"
+    ),
+]
+SourceMaterial = Annotated[str | None, _opt("What the season adapts.", "--source-material")]
+Synopsis = Annotated[str | None, _opt("The season's synopsis in your own words.", "--synopsis")]
+SeasonNo = Annotated[
+    int, typer.Option("--season", "-s", min=0, help="Season number.", show_default=False)
+]
+Actor = Annotated[str, typer.Option("--actor", help="The actor's name.", show_default=False)]
+Character = Annotated[str | None, _opt("The character [default: unknown].", "--character")]
+Note = Annotated[str | None, _opt('e.g. "Nick\'s older brother".', "--note")]
+CastStatus = Annotated[str | None, _opt("returning or new.", "--status")]
+YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
+
+
+def _show_fields(**values: Any) -> dict[str, Any]:
+    renamed = {"alias": "aliases", "genre": "genres"}
+    return {renamed.get(key, key): value for key, value in values.items()}
+
+
+def _report(report: Any, what: str) -> None:
+    for change in report.changes:
+        render.note(f"Recorded: {change.headline}")
+    render.note(what)
+
+
+@add_app.command("show")
+@handled
+def add_show_command(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The show's title.", show_default=False)],
+    *,
+    slug: Annotated[str | None, _opt("Short name [default: from the title].", "--slug")] = None,
+    alias: Aliases = None,
+    network: Network = None,
+    country: Country = None,
+    language: Language = None,
+    genre: Genres = None,
+    timezone: Timezone = None,
+    creator: Creator = None,
+    based_on: BasedOn = None,
+    status: ShowStatus = None,
+    summary: Summary = None,
+    source: Source = None,
+) -> None:
+    """Add a show. Example: showtrack add show "The Bear" --network FX --timezone America/New_York"""
+    run = _run(ctx)
+    fields = _show_fields(
+        alias=alias, network=network, country=country, language=language, genre=genre,
+        timezone=timezone, creator=creator, based_on=based_on, status=status, summary=summary,
+        source=source,
+    )  # fmt: skip
+    show = entry.add_show(run.store, title=title, slug=slug, fields=fields, now=run.now)
+    render.note(f"Added {show.title} as {show.slug}.")
+
+
+@edit_app.command("show")
+@handled
+def edit_show_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    title: Title = None,
+    alias: Aliases = None,
+    network: Network = None,
+    country: Country = None,
+    language: Language = None,
+    genre: Genres = None,
+    timezone: Timezone = None,
+    creator: Creator = None,
+    based_on: BasedOn = None,
+    status: ShowStatus = None,
+    summary: Summary = None,
+    source: Source = None,
+) -> None:
+    """Change a show's facts; an empty value ("") clears a field.
+
+    Example: showtrack edit show heartstopper --status ended
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = _show_fields(
+        title=title, alias=alias, network=network, country=country, language=language,
+        genre=genre, timezone=timezone, creator=creator, based_on=based_on, status=status,
+        summary=summary, source=source,
+    )  # fmt: skip
+    report = entry.edit_show(run.store, found, fields=fields, now=run.now)
+    _report(report, f"Updated {found.title}." if report.written else "Nothing changed.")
+
+
+def _season_fields(**values: Any) -> dict[str, Any]:
+    values["runtime"] = entry.parse_runtime(values["runtime"])
+    return values
+
+
+@add_app.command("season")
+@handled
+def add_season_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    number: Annotated[
+        int, typer.Argument(min=0, help="Season number (0 for specials).", show_default=False)
+    ],
+    *,
+    episodes: Episodes = None,
+    runtime: Runtime = None,
+    premiere: Premiere = None,
+    tz: PremiereTz = None,
+    status: SeasonStatus = None,
+    source_material: SourceMaterial = None,
+    synopsis: Synopsis = None,
+    source: Source = None,
+) -> None:
+    """Add a season. Example: showtrack add season heartstopper 3 --status announced"""
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = _season_fields(
+        episodes=episodes, runtime=runtime, premiere=premiere, status=status,
+        source_material=source_material, synopsis=synopsis, source=source,
+    )  # fmt: skip
+    entry.add_season(run.store, found, number, fields=fields, tz=tz, now=run.now)
+    render.note(f"Added season {number} of {found.title}.")
+
+
+@edit_app.command("season")
+@handled
+def edit_season_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    number: Annotated[int, typer.Argument(min=0, help="Season number.", show_default=False)],
+    *,
+    episodes: Episodes = None,
+    runtime: Runtime = None,
+    premiere: Premiere = None,
+    tz: PremiereTz = None,
+    status: SeasonStatus = None,
+    source_material: SourceMaterial = None,
+    synopsis: Synopsis = None,
+    source: Source = None,
+) -> None:
+    """Change a season; a moved premiere is recorded as news.
+
+    Example: showtrack edit season heartstopper 2 --premiere 2023-08-10
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = _season_fields(
+        episodes=episodes, runtime=runtime, premiere=premiere, status=status,
+        source_material=source_material, synopsis=synopsis, source=source,
+    )  # fmt: skip
+    report = entry.edit_season(run.store, found, number, fields=fields, tz=tz, now=run.now)
+    _report(
+        report,
+        f"Updated season {number} of {found.title}." if report.written else "Nothing changed.",
+    )
+
+
+@add_app.command("cast")
+@handled
+def add_cast_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    actor: Actor,
+    character: Character = None,
+    note: Note = None,
+    status: CastStatus = None,
+    source: Source = None,
+) -> None:
+    """Add a cast member to a season.
+
+    Example: showtrack add cast heartstopper --season 2 --actor "Leila Khan" --character "Sahar Zahid" --status new
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = {
+        "season": season, "actor": actor, "character": character, "note": note,
+        "status": status, "source": source,
+    }  # fmt: skip
+    credit = entry.add_credit(run.store, found, fields=fields, now=run.now)
+    render.note(f"Added {credit.actor} to season {credit.season} of {found.title}.")
+
+
+@edit_app.command("cast")
+@handled
+def edit_cast_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    actor: Actor,
+    character: Character = None,
+    note: Note = None,
+    status: CastStatus = None,
+    source: Source = None,
+) -> None:
+    """Change a cast member's role, note or status.
+
+    Example: showtrack edit cast heartstopper --season 2 --actor "Evan Ovenell" --character "Mr. X"
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = {"character": character, "note": note, "status": status, "source": source}
+    report = entry.edit_credit(run.store, found, season, actor, fields=fields, now=run.now)
+    _report(report, "Updated." if report.written else "Nothing changed.")
+
+
+@add_app.command("news")
+@handled
+def add_news_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    headline: Annotated[str, typer.Option("--headline", help="What happened.", show_default=False)],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="filming-started, filming-wrapped, release-date, renewal, casting, "
+            "casting-call, synopsis, episode-count, trailer, photos, rumor, change, other.",
+        ),
+    ] = "other",
+    date: Annotated[
+        str | None, _opt("When: 2023-06-01, 'Dec 2022', 2024 [default: undated].", "--date")
+    ] = None,
+    season: Annotated[
+        int | None, typer.Option("--season", "-s", min=0, help="The season it is about.")
+    ] = None,
+    body: Annotated[str | None, _opt("More detail.", "--body")] = None,
+    source: Source = None,
+    url: Annotated[str | None, _opt("Link to the source.", "--url")] = None,
+) -> None:
+    """Add a piece of news.
+
+    Example: showtrack add news heartstopper --date 2023-06-01 --kind trailer --headline "Teaser is out" --source Netflix
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    fields = {
+        "headline": headline, "kind": kind, "date": date, "season": season, "body": body,
+        "source": source, "url": url,
+    }  # fmt: skip
+    item, added = entry.add_news(run.store, found, fields=fields, now=run.now)
+    render.note(f"Added news {item.id[:8]}." if added else f"Already known (news {item.id[:8]}).")
+
+
+def _confirm_removal(plan: entry.Removal, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"Removing {plan.description} needs confirmation: pass --yes.")
+    if not typer.confirm(f"Remove {render.safe(plan.description)}?", default=False):
+        raise typer.Exit(1)
+
+
+@remove_app.command("show")
+@handled
+def remove_show_command(ctx: typer.Context, show: ShowArg, *, yes: YesFlag = False) -> None:
+    """Remove a show and everything about it. Example: showtrack remove show heartstopper --yes"""
+    run = _run(ctx)
+    plan = entry.plan_removal(run.store, "show", core.find_show(run.store, show))
+    _confirm_removal(plan, yes)
+    entry.remove(run.store, plan)
+    render.note(f"Removed {plan.description}.")
+
+
+@remove_app.command("season")
+@handled
+def remove_season_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    number: Annotated[int, typer.Argument(min=0, help="Season number.", show_default=False)],
+    *,
+    yes: YesFlag = False,
+) -> None:
+    """Remove a season. Example: showtrack remove season heartstopper 3 --yes"""
+    run = _run(ctx)
+    plan = entry.plan_removal(run.store, "season", core.find_show(run.store, show), season=number)
+    _confirm_removal(plan, yes)
+    entry.remove(run.store, plan)
+    render.note(f"Removed {plan.description}.")
+
+
+@remove_app.command("cast")
+@handled
+def remove_cast_command(
+    ctx: typer.Context, show: ShowArg, *, season: SeasonNo, actor: Actor, yes: YesFlag = False
+) -> None:
+    """Remove a cast member from a season.
+
+    Example: showtrack remove cast heartstopper --season 2 --actor "Evan Ovenell" --yes
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    plan = entry.plan_removal(run.store, "cast", found, season=season, actor=actor)
+    _confirm_removal(plan, yes)
+    entry.remove(run.store, plan)
+    render.note(f"Removed {plan.description}.")
+
+
+@remove_app.command("news")
+@handled
+def remove_news_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    news_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The id (or its start) from --json output.")
+    ],
+    *,
+    yes: YesFlag = False,
+) -> None:
+    """Remove an announcement by id. Example: showtrack remove news heartstopper 3f2a9c1b --yes"""
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    plan = entry.plan_removal(run.store, "news", found, announcement=news_id)
+    _confirm_removal(plan, yes)
+    entry.remove(run.store, plan)
+    render.note(f"Removed {plan.description}.")
+
+
+# --- import, export, calendar --------------------------------------------------------------
+
+
+@app.command("import")
+@handled
+def import_command(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="PATH|-", help="A JSON file, a folder of them, or - for stdin.")
+    ],
+    *,
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge shows, seasons, cast and news from files in the export format.
+
+    Example: showtrack import friends-pack.json
+    """
+    from showtrack.merge import merge
+    from showtrack.sources.jsonfile import read_path
+
+    run = _run(ctx)
+    data = read_path(source)
+    origin = "import from stdin" if source == "-" else f"import of {Path(source).name}"
+    report = merge(run.store, data, now=run.now, origin=origin)
+    if as_json:
+        render.emit_json(report.to_dict())
+    else:
+        render.emit(render.merge_view(report.to_dict()))
+
+
+def _write_output(output: Path | None, data: bytes) -> None:
+    from showtrack.store import atomic_write
+
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        atomic_write(output, data)
+    except OSError as err:
+        raise ShowtrackError(f"Can't write {output}: {err.strerror or err}.") from None
+
+
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file [default: stdout].", dir_okay=False),
+]
+
+
+@app.command("export")
+@handled
+def export_command(
+    ctx: typer.Context, show: OptionalShowArg = None, *, output: Output = None
+) -> None:
+    """Write shows, seasons, cast and news in the import format (sorted, stable).
+
+    Example: showtrack export heartstopper -o heartstopper.json
+    """
+    import json
+
+    from showtrack.sources.jsonfile import to_document
+
+    run = _run(ctx)
+    found = core.find_show(run.store, show) if show is not None else None
+    doc = to_document(core.export_dataset(run.store, found))
+    _write_output(
+        output,
+        (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"),
+    )
+
+
+@app.command("calendar")
+@handled
+def calendar_command(
+    ctx: typer.Context,
+    show: OptionalShowArg = None,
+    *,
+    output: Output = None,
+    milestones: Annotated[
+        bool, typer.Option("--milestones", help="Also add dated news (filming, trailers...).")
+    ] = False,
+) -> None:
+    """Write premieres known to the day as an iCalendar (.ics) file.
+
+    Example: showtrack calendar -o premieres.ics
+    """
+    from showtrack import ics
+
+    run = _run(ctx)
+    found = core.find_show(run.store, show) if show is not None else None
+    events, skipped = core.calendar_events(run.store, found, milestones=milestones)
+    name = f"{found.title} premieres" if found else "showtrack premieres"
+    result = ics.build(events, name=name, now=run.now, skipped=skipped)
+    _write_output(output, result.data)
+    if skipped:
+        render.note(
+            f"Left out {skipped} premiere{'s' if skipped != 1 else ''} not yet known to the day."
+        )
+
+
+@app.command("init")
+@handled
+def init_command(
+    ctx: typer.Context,
+    *,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Start with no shows instead of the bundled data.")
+    ] = False,
+) -> None:
+    """Create the database (it is also created on first use). Example: showtrack --db new.json init --empty"""
+    from showtrack.sources.jsonfile import Dataset
+
+    settings: Settings = ctx.obj
+    if os.path.lexists(settings.db):
+        raise ShowtrackError(f"{settings.db} already exists; it was left as it is.")
+    Store.open(settings.db, now=clock.now(), seed=Dataset if empty else None)
+    render.note(f"Created {settings.db}{' (empty)' if empty else ''}.")
 
 
 def main() -> None:

@@ -13,7 +13,9 @@ from typing import Literal
 
 from showtrack.dates import Countdown, PartialDate, countdown
 from showtrack.errors import NotFoundError, ShowNotFoundError
+from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
 from showtrack.models import Announcement, Credit, Season, Show
+from showtrack.sources.jsonfile import Dataset
 from showtrack.store import Store
 
 # --- finding a show ------------------------------------------------------------
@@ -292,3 +294,62 @@ def show_detail(
     return ShowDetail(
         show, seasons, next_premiere(store, show, now=now, tz=tz), items[:news_limit], len(items)
     )
+
+
+# --- export and calendar -------------------------------------------------------------------
+
+
+def export_dataset(store: Store, show: Show | None = None) -> Dataset:
+    """Everything stored (or one show's records), in the import format's terms."""
+    slug = show.slug if show is not None else None
+    shows = [show] if show is not None else store.shows()
+    return Dataset(
+        shows=shows,
+        seasons=store.seasons(slug),
+        credits=[c for s in shows for c in store.credits(s.slug)],
+        announcements=store.announcements(slug),
+    )
+
+
+def calendar_events(
+    store: Store, show: Show | None = None, *, milestones: bool = False
+) -> tuple[list[CalendarEvent], int]:
+    """Premieres known to the day (and dated milestones, if asked); the count skipped."""
+    shows = {s.slug: s for s in ([show] if show is not None else store.shows())}
+    events: list[CalendarEvent] = []
+    skipped = 0
+    for season in store.seasons(show.slug if show is not None else None):
+        owner = shows.get(season.show)
+        if owner is None:
+            continue
+        if season.premiere is None or season.premiere.precision in ("month", "year"):
+            if season.status not in ("released", "cancelled") or season.premiere is not None:
+                skipped += 1
+            continue
+        where = f" on {owner.network}" if owner.network else ""
+        events.append(
+            CalendarEvent(
+                uid=premiere_uid(owner, season.number),
+                summary=f"{owner.title} season {season.number} premieres{where}",
+                date=season.premiere,
+                description=season.synopsis,
+                zone=owner.timezone,
+                category="premiere",
+            )
+        )
+    if milestones:
+        for slug, owner in shows.items():
+            for item in store.announcements(slug):
+                if item.date is None or item.date.precision in ("month", "year"):
+                    continue
+                events.append(
+                    CalendarEvent(
+                        uid=milestone_uid(owner, item.id),
+                        summary=f"{owner.title}: {item.headline}",
+                        date=item.date,
+                        description=item.body,
+                        zone=owner.timezone,
+                        category=item.kind,
+                    )
+                )
+    return events, skipped

@@ -461,3 +461,16 @@ def show_view(doc: dict[str, Any]) -> list[RenderableType]:
             _row(table, date_text, _season_label(item["season"]), item["kind"], headline)
         out.append(table)
     return out
+
+
+# --- import report -----------------------------------------------------------------------------
+
+
+def merge_view(doc: dict[str, Any]) -> list[RenderableType]:
+    table = _table("Import", "Records", "Added", "Updated", "Unchanged")
+    for name, counts in doc["counts"].items():
+        _row(table, name, counts["added"], counts["updated"], counts["unchanged"])
+    out: list[RenderableType] = [table]
+    for change in doc["changes"]:
+        out.append(_text(f"Change: {change}"))
+    return out

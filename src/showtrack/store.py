@@ -270,7 +270,8 @@ def announcement_doc(item: Announcement, recorded_at: datetime) -> dict[str, Any
     return doc
 
 
-def _doc(model: Show | Season | Credit) -> dict[str, Any]:
+def model_doc(model: Show | Season | Credit) -> dict[str, Any]:
+    """The stored form of a show, season or credit."""
     return model.to_dict()
 
 
@@ -451,10 +452,33 @@ class _Tables:
             state.setdefault("checks", {})[show] = _stamp(moment)
         self.changed = True
 
+    def records(self, table: str) -> dict[str, dict[str, Any]]:
+        """The raw records of a table by document id (read-only use)."""
+        return self.storage.raw.get(table, {})
+
+    def apply(
+        self,
+        table: str,
+        *,
+        insert: list[dict[str, Any]] | None = None,
+        replace: dict[str, dict[str, Any]] | None = None,
+        delete: list[str] | None = None,
+    ) -> None:
+        """Batch changes to one table: each TinyDB call rewrites the whole table, so
+        replacements and deletions go in one ``remove`` and insertions in one
+        ``insert_multiple``, never one call per record."""
+        handle = self.db.table(table)
+        gone = [int(doc_id) for doc_id in [*(delete or []), *(replace or {})]]
+        if gone:
+            handle.remove(doc_ids=gone)
+        fresh = [*(replace or {}).values(), *(insert or [])]
+        if fresh:
+            handle.insert_multiple(fresh)
+
     def insert_dataset(self, data: Dataset, *, now: datetime) -> None:
-        self.db.table("shows").insert_multiple(_doc(show) for show in data.shows)
-        self.db.table("seasons").insert_multiple(_doc(season) for season in data.seasons)
-        self.db.table("credits").insert_multiple(_doc(credit) for credit in data.credits)
+        self.db.table("shows").insert_multiple(model_doc(show) for show in data.shows)
+        self.db.table("seasons").insert_multiple(model_doc(season) for season in data.seasons)
+        self.db.table("credits").insert_multiple(model_doc(credit) for credit in data.credits)
         self.db.table("announcements").insert_multiple(
             announcement_doc(item, now) for item in data.announcements
         )

@@ -67,6 +67,8 @@ class _Record:
         self.where = where
 
     def fail(self, name: str, problem: str) -> ValueError:
+        if not self.where:  # typed on the command line: name the option
+            return ValueError(f"--{name.replace('_', '-')}: {problem}")
         return ValueError(f"{self.where}.{name}: {problem}")
 
     def text(self, name: str, *, required: bool = False, limit: int = SHORT) -> str | None:
@@ -154,7 +156,7 @@ ANNOUNCEMENT_FIELDS = {
 }  # fmt: skip
 
 
-def _show(value: Any, where: str, data: Dataset) -> None:
+def parse_show(value: Any, where: str, data: Dataset) -> None:
     rec = _Record(value, where, SHOW_FIELDS)
     slug = rec.required_text("slug", limit=100)
     if not SLUG.fullmatch(slug):
@@ -184,18 +186,18 @@ def _show(value: Any, where: str, data: Dataset) -> None:
     )
     numbers: set[int] = set()
     for index, item in enumerate(rec.items("seasons")):
-        season = _season(item, f"{where}.seasons[{index}]", slug, timezone)
+        season = parse_season(item, f"{where}.seasons[{index}]", slug, timezone)
         if season.number in numbers:
             raise ValueError(f"{where}.seasons[{index}].number: season {season.number} twice")
         numbers.add(season.number)
         data.seasons.append(season)
     for index, item in enumerate(rec.items("credits")):
-        data.credits.append(_credit(item, f"{where}.credits[{index}]", slug))
+        data.credits.append(parse_credit(item, f"{where}.credits[{index}]", slug))
     for index, item in enumerate(rec.items("announcements")):
-        data.announcements.append(_announcement(item, f"{where}.announcements[{index}]", slug))
+        data.announcements.append(parse_announcement(item, f"{where}.announcements[{index}]", slug))
 
 
-def _season(value: Any, where: str, show: str, timezone: str | None) -> Season:
+def parse_season(value: Any, where: str, show: str, timezone: str | None) -> Season:
     rec = _Record(value, where, SEASON_FIELDS)
     number = rec.integer("number", required=True)
     assert number is not None
@@ -221,7 +223,7 @@ def _season(value: Any, where: str, show: str, timezone: str | None) -> Season:
     )
 
 
-def _credit(value: Any, where: str, show: str) -> Credit:
+def parse_credit(value: Any, where: str, show: str) -> Credit:
     rec = _Record(value, where, CREDIT_FIELDS)
     season = rec.integer("season", required=True)
     assert season is not None
@@ -236,7 +238,7 @@ def _credit(value: Any, where: str, show: str) -> Credit:
     )
 
 
-def _announcement(value: Any, where: str, show: str) -> Announcement:
+def parse_announcement(value: Any, where: str, show: str) -> Announcement:
     rec = _Record(value, where, ANNOUNCEMENT_FIELDS)
     kind = rec.choice("kind", ANNOUNCEMENT_KINDS)
     if kind is None:
@@ -264,7 +266,7 @@ def read_document(doc: Any, origin: str) -> Dataset:
             raise top.fail("format", f"{declared!r} is not {FORMAT!r}")
         slugs: set[str] = set()
         for index, item in enumerate(top.items("shows")):
-            _show(item, f"shows[{index}]", data)
+            parse_show(item, f"shows[{index}]", data)
             if data.shows[-1].slug in slugs:
                 raise ValueError(f"shows[{index}].slug: {data.shows[-1].slug!r} appears twice")
             slugs.add(data.shows[-1].slug)
@@ -286,6 +288,51 @@ def read_text(text: str, origin: str) -> Dataset:
     except RecursionError:
         raise DataError(f"{origin}: the JSON is nested too deeply.") from None
     return read_document(doc, origin)
+
+
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+def _read_bytes(handle: Any, origin: str) -> str:
+    data = handle.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DataError(
+            f"{origin}: larger than {MAX_IMPORT_BYTES // 2**20} MiB; split it into several files."
+        )
+    try:
+        return str(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise DataError(f"{origin}: not UTF-8 text (bad byte at offset {err.start}).") from None
+
+
+def read_path(target: str, stdin: Any = None) -> Dataset:
+    """Read and validate a file, every ``*.json`` in a folder, or ``-`` (stdin).
+
+    Everything is parsed and checked before anything is returned, so a bad
+    record anywhere rejects the whole input.
+    """
+    from pathlib import Path
+
+    if target == "-":
+        import sys
+
+        return read_text(_read_bytes(stdin or sys.stdin.buffer, "<stdin>"), "<stdin>")
+    path = Path(target)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
+        if not files:
+            raise DataError(f"{path}: the folder has no .json files to import.")
+    else:
+        files = [path]
+    data = Dataset()
+    for file in files:
+        try:
+            with open(file, "rb") as handle:
+                text = _read_bytes(handle, str(file))
+        except OSError as err:
+            raise DataError(f"Can't read {file}: {err.strerror or err}.") from None
+        data.extend(read_text(text, str(file)))
+    return data
 
 
 def _drop_none(

@@ -1,0 +1,288 @@
+"""The one write path for facts: hand entry, import and sync all merge through here.
+
+``merge`` compares incoming records with the database by their keys (show slug;
+show + season number; show + season + actor; announcement id), inserts what is
+new, updates what changed, and records a ``change`` announcement when a fact a
+fan cares about moves (premiere date, episode count, status, a role). The
+whole merge is one atomic write under the store's lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from showtrack.dates import PartialDate, format_partial
+from showtrack.errors import DataError
+from showtrack.models import Announcement, Credit, Season, Show
+from showtrack.sources.jsonfile import Dataset
+from showtrack.store import (
+    Store,
+    announcement_doc,
+    announcement_from,
+    credit_from,
+    model_doc,
+    season_from,
+    show_from,
+)
+
+TABLES = ("shows", "seasons", "credits", "announcements")
+
+
+@dataclass(slots=True)
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass(slots=True)
+class MergeReport:
+    counts: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TABLES})
+    changes: list[Announcement] = field(default_factory=list)
+
+    @property
+    def written(self) -> bool:
+        return any(c.added or c.updated for c in self.counts.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {table: counts.to_dict() for table, counts in self.counts.items()},
+            "changes": [change.headline for change in self.changes],
+        }
+
+
+def _credit_key(show: str, season: int, actor: str) -> tuple[str, int, str]:
+    return (show, season, " ".join(actor.split()).casefold())
+
+
+def _combine(old: Any, new: Any, *, clear_missing: bool) -> Any:
+    """Field-wise: the incoming value wins when it is stated (or when clearing)."""
+    if clear_missing:
+        return new
+    if new is None or new == () or new == []:
+        return old
+    return new
+
+
+def _merged(old: Any, new: Any, *, clear_missing: bool) -> Any:
+    fields = {
+        name: _combine(getattr(old, name), getattr(new, name), clear_missing=clear_missing)
+        for name in old.__dataclass_fields__
+    }
+    return replace(old, **fields)
+
+
+def _date_text(value: PartialDate | None) -> str:
+    return format_partial(value, weekday=False)
+
+
+class _Merger:
+    def __init__(self, now: datetime, origin: str, clear_missing: bool) -> None:
+        self.now = now
+        self.origin = origin
+        self.clear_missing = clear_missing
+        self.report = MergeReport()
+        self.titles: dict[str, str] = {}
+
+    def change(self, show: str, season: int | None, headline: str, body: str) -> None:
+        today = self.now.astimezone(UTC).date()
+        self.report.changes.append(
+            Announcement(
+                show=show,
+                kind="change",
+                headline=headline,
+                date=PartialDate(today.year, today.month, today.day),
+                season=season,
+                body=body,
+                source=self.origin,
+            )
+        )
+
+    def season_changes(self, old: Season, new: Season) -> None:
+        title = self.titles.get(new.show, new.show)
+        label = f"{title} season {new.number}"
+        if old.premiere != new.premiere:
+            before, after = _date_text(old.premiere), _date_text(new.premiere)
+            verb = "premiere set" if old.premiere is None else "premiere moved"
+            self.change(new.show, new.number, f"{label} {verb}: {before} -> {after}", "")
+        if old.episodes != new.episodes:
+            self.change(
+                new.show,
+                new.number,
+                f"{label} episode count: {old.episodes or 'unknown'} -> {new.episodes or 'unknown'}",
+                "",
+            )
+        if old.status != new.status:
+            self.change(
+                new.show,
+                new.number,
+                f"{label} status: {old.status or 'unknown'} -> {new.status or 'unknown'}",
+                "",
+            )
+
+    def credit_changes(self, old: Credit, new: Credit) -> None:
+        if (old.character or None) != (new.character or None):
+            title = self.titles.get(new.show, new.show)
+            self.change(
+                new.show,
+                new.season,
+                f"{title} season {new.season}: {new.actor}'s role changed: "
+                f"{old.character or 'unknown'} -> {new.character or 'unknown'}",
+                "",
+            )
+
+    def show_changes(self, old: Show, new: Show) -> None:
+        if old.status != new.status:
+            self.change(
+                new.slug,
+                None,
+                f"{new.title} status: {old.status or 'unknown'} -> {new.status or 'unknown'}",
+                "",
+            )
+
+
+def merge(
+    store: Store,
+    incoming: Dataset,
+    *,
+    now: datetime,
+    origin: str,
+    clear_missing: bool = False,
+) -> MergeReport:
+    """Merge ``incoming`` into the database in one atomic, locked write.
+
+    ``clear_missing`` makes an incoming record replace the stored one whole (hand
+    edits); otherwise a field the incoming record leaves empty keeps its value.
+    """
+    merger = _Merger(now, origin, clear_missing)
+    report = merger.report
+    with store.writing() as tables:
+        shows = {doc["slug"]: (doc_id, doc) for doc_id, doc in tables.records("shows").items()}
+        known = set(shows) | {show.slug for show in incoming.shows}
+        owners = [
+            (kind, item.show)
+            for kind, items in (
+                ("season", incoming.seasons),
+                ("credit", incoming.credits),
+                ("announcement", incoming.announcements),
+            )
+            for item in items
+        ]
+        for kind, owner in owners:
+            if owner not in known:
+                raise DataError(
+                    f"{origin}: a {kind} for unknown show {owner!r}; add the show first."
+                )
+        merger.titles = {slug: doc["title"] for slug, (_, doc) in shows.items()}
+        merger.titles.update({show.slug: show.title for show in incoming.shows})
+
+        _merge_table(
+            tables,
+            "shows",
+            incoming.shows,
+            key=lambda s: s.slug,
+            existing={slug: (doc_id, doc) for slug, (doc_id, doc) in shows.items()},
+            build=show_from,
+            on_change=merger.show_changes,
+            merger=merger,
+        )
+        _merge_table(
+            tables,
+            "seasons",
+            incoming.seasons,
+            key=lambda s: (s.show, s.number),
+            existing={
+                (doc["show"], doc["number"]): (doc_id, doc)
+                for doc_id, doc in tables.records("seasons").items()
+            },
+            build=season_from,
+            on_change=merger.season_changes,
+            merger=merger,
+        )
+        _merge_table(
+            tables,
+            "credits",
+            incoming.credits,
+            key=lambda c: _credit_key(c.show, c.season, c.actor),
+            existing={
+                _credit_key(doc["show"], doc["season"], doc["actor"]): (doc_id, doc)
+                for doc_id, doc in tables.records("credits").items()
+            },
+            build=credit_from,
+            on_change=merger.credit_changes,
+            merger=merger,
+        )
+        _merge_announcements(tables, [*incoming.announcements, *report.changes], merger)
+    return report
+
+
+def _merge_table(
+    tables: Any,
+    table: str,
+    items: list[Any],
+    *,
+    key: Any,
+    existing: dict[Any, tuple[str, dict[str, Any]]],
+    build: Any,
+    on_change: Any,
+    merger: _Merger,
+) -> None:
+    counts = merger.report.counts[table]
+    inserts: list[dict[str, Any]] = []
+    replacements: dict[str, dict[str, Any]] = {}
+    pending: dict[Any, Any] = {}
+    for item in items:
+        item_key = key(item)
+        if item_key in pending:  # the same record twice in one input: the later wins
+            item = _merged(pending[item_key], item, clear_missing=merger.clear_missing)
+        pending[item_key] = item
+    for item_key, item in pending.items():
+        found = existing.get(item_key)
+        if found is None:
+            inserts.append(model_doc(item))
+            counts.added += 1
+            continue
+        doc_id, doc = found
+        old = build(doc)
+        new = _merged(old, item, clear_missing=merger.clear_missing)
+        if new == old:
+            counts.unchanged += 1
+            continue
+        on_change(old, new)
+        replacements[doc_id] = model_doc(new)
+        counts.updated += 1
+    tables.apply(table, insert=inserts, replace=replacements)
+
+
+def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger) -> None:
+    counts = merger.report.counts["announcements"]
+    existing = {doc["id"]: (doc_id, doc) for doc_id, doc in tables.records("announcements").items()}
+    inserts: list[dict[str, Any]] = []
+    replacements: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        found = existing.get(item.id)
+        if found is None:
+            inserts.append(announcement_doc(item, merger.now))
+            counts.added += 1
+            continue
+        doc_id, doc = found
+        old = announcement_from(doc)
+        new = _merged(
+            old, replace(item, recorded_at=old.recorded_at), clear_missing=merger.clear_missing
+        )
+        if new == old:
+            counts.unchanged += 1
+            continue
+        assert old.recorded_at is not None
+        replacements[doc_id] = announcement_doc(new, old.recorded_at)
+        counts.updated += 1
+    tables.apply("announcements", insert=inserts, replace=replacements)
