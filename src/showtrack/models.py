@@ -51,6 +51,7 @@ class Show:
     status: str | None = None
     summary: str | None = None
     source: str | None = None
+    tvmaze: int | None = None  # TVmaze show id, when linked for sync
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,7 @@ class Show:
             "status": self.status,
             "summary": self.summary,
             "source": self.source,
+            "tvmaze": self.tvmaze,
         }
 
 

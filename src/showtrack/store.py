@@ -216,6 +216,7 @@ def show_from(doc: dict[str, Any]) -> Show:
         status=doc.get("status"),
         summary=doc.get("summary"),
         source=doc.get("source"),
+        tvmaze=doc.get("tvmaze"),
     )
 
 

@@ -90,7 +90,9 @@ class _Record:
         assert value is not None
         return value
 
-    def integer(self, name: str, *, required: bool = False, low: int = 0) -> int | None:
+    def integer(
+        self, name: str, *, required: bool = False, low: int = 0, high: int = 100_000
+    ) -> int | None:
         value = self.value.get(name)
         if value is None:
             if required:
@@ -98,8 +100,8 @@ class _Record:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(name, f"expected a whole number, got {_kind(value)}")
-        if not low <= value <= 100_000:
-            raise self.fail(name, f"{value} is out of range ({low} to 100000)")
+        if not low <= value <= high:
+            raise self.fail(name, f"{value} is out of range ({low} to {high})")
         return value
 
     def choice(self, name: str, options: tuple[str, ...]) -> str | None:
@@ -143,7 +145,7 @@ def _kind(value: Any) -> str:
 
 SHOW_FIELDS = {
     "slug", "title", "aliases", "network", "country", "language", "genres", "timezone",
-    "creator", "based_on", "status", "summary", "source",
+    "creator", "based_on", "status", "summary", "source", "tvmaze",
     "seasons", "credits", "announcements",
 }  # fmt: skip
 SEASON_FIELDS = {
@@ -182,6 +184,7 @@ def parse_show(value: Any, where: str, data: Dataset) -> None:
             status=rec.text("status"),
             summary=rec.text("summary", limit=LONG),
             source=rec.text("source"),
+            tvmaze=rec.integer("tvmaze", low=1, high=10**9),
         )
     )
     numbers: set[int] = set()
