@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from showtrack import __version__, clock, core, entry, render
-from showtrack.dates import parse_when, zone
+from showtrack import __version__, clock
 from showtrack.errors import ShowtrackError, UsageError
-from showtrack.store import DB_ENV, Store, default_db_path
+from showtrack.paths import DB_ENV, default_db_path
+
+if TYPE_CHECKING:
+    from showtrack import core, dates, entry, render
+    from showtrack.store import Store
+else:
+
+    class _Lazy(ModuleType):
+        """A module imported on first use, so --help and light commands don't pay for it."""
+
+        def __getattr__(self, attr: str) -> Any:
+            return getattr(importlib.import_module(self.__name__), attr)
+
+    core, dates, entry, render = (
+        _Lazy(f"showtrack.{name}") for name in ("core", "dates", "entry", "render")
+    )
 
 app = typer.Typer(
     name="showtrack",
@@ -128,9 +144,11 @@ def _run(ctx: typer.Context, tz_name: str | None = None) -> Run:
     tz = clock.local_zone()
     if tz_name is not None:
         try:
-            tz = zone(tz_name)
+            tz = dates.zone(tz_name)
         except ValueError as err:
             raise UsageError(f"--tz: {err}.") from None
+    from showtrack.store import Store
+
     settings: Settings = ctx.obj
     return Run(Store.open(settings.db, now=now), now, tz)
 
@@ -223,7 +241,7 @@ def countdown_command(
     run = _run(ctx, tz)
     now = run.now
     if as_of is not None:
-        now = parse_when(as_of, now=run.now, tz=run.tz, last_check=run.store.last_check())
+        now = dates.parse_when(as_of, now=run.now, tz=run.tz, last_check=run.store.last_check())
     found = core.find_show(run.store, show) if show is not None else None
     rows = core.countdowns(run.store, now=now, tz=run.tz, show=found, include_all=all_)
     _output(as_json, render.countdown_doc(rows, now=now, tz=run.tz), render.countdown_view)
@@ -260,7 +278,9 @@ def news_command(
     if since is not None:
         last = run.store.last_check(found.slug if found else None)
         since_day = (
-            parse_when(since, now=run.now, tz=run.tz, last_check=last).astimezone(run.tz).date()
+            dates.parse_when(since, now=run.now, tz=run.tz, last_check=last)
+            .astimezone(run.tz)
+            .date()
         )
     result = core.news(run.store, now=run.now, show=found, since=since_day, record_check=not peek)
     _output(as_json, render.news_doc(result), render.news_view)
@@ -758,6 +778,7 @@ def init_command(
 ) -> None:
     """Create the database (it is also created on first use). Example: showtrack --db new.json init --empty"""
     from showtrack.sources.jsonfile import Dataset
+    from showtrack.store import Store
 
     settings: Settings = ctx.obj
     if os.path.lexists(settings.db):

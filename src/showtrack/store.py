@@ -34,17 +34,9 @@ from showtrack.sources.jsonfile import Dataset
 
 SCHEMA_VERSION = 1
 TABLES = ("shows", "seasons", "credits", "announcements")
-DB_ENV = "SHOWTRACK_DB"
 LOCK_TIMEOUT = 10.0
 
 Raw = dict[str, dict[str, dict[str, Any]]]
-
-
-def default_db_path() -> Path:
-    """The platform's user data folder, e.g. ~/.local/share/showtrack/showtrack.json."""
-    from platformdirs import user_data_path
-
-    return user_data_path("showtrack", appauthor=False) / "showtrack.json"
 
 
 # --- migrations ---------------------------------------------------------------
