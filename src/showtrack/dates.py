@@ -350,7 +350,9 @@ def countdown(premiere: PartialDate | None, *, now: datetime, tz: tzinfo) -> Cou
 
 def _timed(at: datetime, *, now: datetime, tz: tzinfo) -> Countdown:
     days_apart = (at.astimezone(tz).date() - now.astimezone(tz).date()).days
-    seconds = int((at - now).total_seconds())
+    # Subtract in UTC: Python subtracts two datetimes sharing a tzinfo as wall times,
+    # which would hide a DST change (a fall-back day has 25 hours).
+    seconds = int((at.astimezone(UTC) - now.astimezone(UTC)).total_seconds())
     if seconds <= 0:
         if days_apart == 0:
             return Countdown("released", "today, out now", 0, 0)

@@ -9,6 +9,7 @@ whole merge is one atomic write under the store's lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,11 @@ class Counts:
 class MergeReport:
     counts: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TABLES})
     changes: list[Announcement] = field(default_factory=list)
+    by_show: dict[str, Counts] = field(default_factory=dict)  # every table, per show
+
+    def count(self, table: str, show: str, outcome: str) -> None:
+        for counts in (self.counts[table], self.by_show.setdefault(show, Counts())):
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
 
     @property
     def written(self) -> bool:
@@ -53,6 +59,7 @@ class MergeReport:
         return {
             "counts": {table: counts.to_dict() for table, counts in self.counts.items()},
             "changes": [change.headline for change in self.changes],
+            "by_show": {show: counts.to_dict() for show, counts in sorted(self.by_show.items())},
         }
 
 
@@ -153,11 +160,13 @@ def merge(
     now: datetime,
     origin: str,
     clear_missing: bool = False,
+    also: Callable[[Any], None] | None = None,
 ) -> MergeReport:
     """Merge ``incoming`` into the database in one atomic, locked write.
 
     ``clear_missing`` makes an incoming record replace the stored one whole (hand
     edits); otherwise a field the incoming record leaves empty keeps its value.
+    ``also`` runs inside the same write with the tables (sync saves feed state).
     """
     merger = _Merger(now, origin, clear_missing)
     report = merger.report
@@ -218,6 +227,8 @@ def merge(
             merger=merger,
         )
         _merge_announcements(tables, [*incoming.announcements, *report.changes], merger)
+        if also is not None:
+            also(tables)
     return report
 
 
@@ -232,7 +243,7 @@ def _merge_table(
     on_change: Any,
     merger: _Merger,
 ) -> None:
-    counts = merger.report.counts[table]
+    report = merger.report
     inserts: list[dict[str, Any]] = []
     replacements: dict[str, dict[str, Any]] = {}
     pending: dict[Any, Any] = {}
@@ -242,25 +253,26 @@ def _merge_table(
             item = _merged(pending[item_key], item, clear_missing=merger.clear_missing)
         pending[item_key] = item
     for item_key, item in pending.items():
+        owner = item.slug if table == "shows" else item.show
         found = existing.get(item_key)
         if found is None:
             inserts.append(model_doc(item))
-            counts.added += 1
+            report.count(table, owner, "added")
             continue
         doc_id, doc = found
         old = build(doc)
         new = _merged(old, item, clear_missing=merger.clear_missing)
         if new == old:
-            counts.unchanged += 1
+            report.count(table, owner, "unchanged")
             continue
         on_change(old, new)
         replacements[doc_id] = model_doc(new)
-        counts.updated += 1
+        report.count(table, owner, "updated")
     tables.apply(table, insert=inserts, replace=replacements)
 
 
 def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger) -> None:
-    counts = merger.report.counts["announcements"]
+    report = merger.report
     existing = {doc["id"]: (doc_id, doc) for doc_id, doc in tables.records("announcements").items()}
     inserts: list[dict[str, Any]] = []
     replacements: dict[str, dict[str, Any]] = {}
@@ -272,7 +284,7 @@ def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger
         found = existing.get(item.id)
         if found is None:
             inserts.append(announcement_doc(item, merger.now))
-            counts.added += 1
+            report.count("announcements", item.show, "added")
             continue
         doc_id, doc = found
         old = announcement_from(doc)
@@ -280,9 +292,9 @@ def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger
             old, replace(item, recorded_at=old.recorded_at), clear_missing=merger.clear_missing
         )
         if new == old:
-            counts.unchanged += 1
+            report.count("announcements", item.show, "unchanged")
             continue
         assert old.recorded_at is not None
         replacements[doc_id] = announcement_doc(new, old.recorded_at)
-        counts.updated += 1
+        report.count("announcements", item.show, "updated")
     tables.apply("announcements", insert=inserts, replace=replacements)

@@ -32,8 +32,8 @@ from showtrack.errors import DatabaseBusyError, DatabaseError
 from showtrack.models import Announcement, Credit, Season, Show
 from showtrack.sources.jsonfile import Dataset
 
-SCHEMA_VERSION = 1
-TABLES = ("shows", "seasons", "credits", "announcements")
+SCHEMA_VERSION = 2
+TABLES = ("shows", "seasons", "credits", "announcements", "feeds")
 LOCK_TIMEOUT = 10.0
 
 Raw = dict[str, dict[str, dict[str, Any]]]
@@ -44,14 +44,19 @@ Raw = dict[str, dict[str, dict[str, Any]]]
 
 def m001_initial(raw: Raw) -> None:
     """Create the tables and the state record."""
-    for table in TABLES:
+    for table in ("shows", "seasons", "credits", "announcements"):
         raw.setdefault(table, {})
     raw.setdefault("state", {}).setdefault("1", {})
     raw["state"]["1"].setdefault("last_check", None)
     raw["state"]["1"].setdefault("checks", {})
 
 
-MIGRATIONS: list[Callable[[Raw], None]] = [m001_initial]
+def m002_feeds(raw: Raw) -> None:
+    """Add the feeds table: one record per news feed followed for a show."""
+    raw.setdefault("feeds", {})
+
+
+MIGRATIONS: list[Callable[[Raw], None]] = [m001_initial, m002_feeds]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -256,6 +261,42 @@ def announcement_from(doc: dict[str, Any]) -> Announcement:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A news feed followed for a show, with what sync needs to fetch it politely."""
+
+    show: str
+    url: str
+    words: tuple[str, ...] = ()
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    seen: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "show": self.show,
+            "url": self.url,
+            "words": list(self.words),
+            "title": self.title,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "seen": list(self.seen),
+        }
+
+
+def feed_from(doc: dict[str, Any]) -> Feed:
+    return Feed(
+        show=doc["show"],
+        url=doc["url"],
+        words=tuple(doc.get("words") or ()),
+        title=doc.get("title"),
+        etag=doc.get("etag"),
+        last_modified=doc.get("last_modified"),
+        seen=tuple(doc.get("seen") or ()),
+    )
+
+
 def announcement_doc(item: Announcement, recorded_at: datetime) -> dict[str, Any]:
     doc = item.to_dict()
     doc["date"] = iso_or_none(item.date)
@@ -360,6 +401,14 @@ class Store:
         if dated_from is not None:
             docs = (d for d in docs if _last_day(d.get("date")) >= dated_from)
         return self._convert("announcements", announcement_from, docs)
+
+    def feeds(self, show: str | None = None) -> list[Feed]:
+        docs = [d for d in self._docs("feeds") if show is None or d.get("show") == show]
+        return self._convert("feeds", feed_from, docs)
+
+    def linked_shows(self) -> list[Show]:
+        """Shows with a TVmaze id, which sync keeps current."""
+        return [show for show in self.shows() if show.tvmaze is not None]
 
     def state(self) -> dict[str, Any]:
         return self.raw["state"]["1"]
@@ -467,6 +516,15 @@ class _Tables:
         fresh = [*(replace or {}).values(), *(insert or [])]
         if fresh:
             handle.insert_multiple(fresh)
+
+    def put_feed(self, feed: Feed) -> None:
+        """Add a feed, or replace the stored one with the same show and URL."""
+        same = [
+            doc_id
+            for doc_id, doc in self.records("feeds").items()
+            if doc.get("show") == feed.show and doc.get("url") == feed.url
+        ]
+        self.apply("feeds", insert=[feed.to_dict()], delete=same)
 
     def insert_dataset(self, data: Dataset, *, now: datetime) -> None:
         self.db.table("shows").insert_multiple(model_doc(show) for show in data.shows)
