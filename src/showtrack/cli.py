@@ -327,6 +327,12 @@ Genres = Annotated[list[str] | None, _opt("A genre (repeatable).", "--genre")]
 Timezone = Annotated[
     str | None, _opt("IANA zone its air times are in, e.g. Europe/London.", "--timezone")
 ]
+TvmazeId = Annotated[
+    int | None,
+    typer.Option(
+        "--tvmaze", min=1, help="TVmaze show id; sync keeps it current.", show_default=False
+    ),
+]
 Creator = Annotated[str | None, _opt("Who created it.", "--creator")]
 BasedOn = Annotated[str | None, _opt("What it is based on.", "--based-on")]
 ShowStatus = Annotated[str | None, _opt("running, ended, ...", "--status")]
@@ -376,9 +382,13 @@ def _report(report: Any, what: str) -> None:
 @handled
 def add_show_command(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="The show's title.", show_default=False)],
+    title: Annotated[
+        str | None,
+        typer.Argument(help="The show's title (optional with --tvmaze).", show_default=False),
+    ] = None,
     *,
     slug: Annotated[str | None, _opt("Short name [default: from the title].", "--slug")] = None,
+    tvmaze: TvmazeId = None,
     alias: Aliases = None,
     network: Network = None,
     country: Country = None,
@@ -391,14 +401,23 @@ def add_show_command(
     summary: Summary = None,
     source: Source = None,
 ) -> None:
-    """Add a show. Example: showtrack add show "The Bear" --network FX --timezone America/New_York"""
+    """Add a show by hand, or from TVmaze with --tvmaze ID (see 'showtrack search').
+
+    Examples: showtrack add show "The Bear" --network FX --timezone America/New_York;
+    showtrack add show --tvmaze 53366
+    """
     run = _run(ctx)
     fields = _show_fields(
         alias=alias, network=network, country=country, language=language, genre=genre,
         timezone=timezone, creator=creator, based_on=based_on, status=status, summary=summary,
         source=source,
     )  # fmt: skip
-    show = entry.add_show(run.store, title=title, slug=slug, fields=fields, now=run.now)
+    if tvmaze is not None:
+        show = entry.add_show_from_tvmaze(run.store, tvmaze, title=title, slug=slug, now=run.now)
+    elif title is None:
+        raise UsageError("Give the show's title, or --tvmaze ID to add it from TVmaze.")
+    else:
+        show = entry.add_show(run.store, title=title, slug=slug, fields=fields, now=run.now)
     render.note(f"Added {show.title} as {show.slug}.")
 
 
@@ -409,6 +428,7 @@ def edit_show_command(
     show: ShowArg,
     *,
     title: Title = None,
+    tvmaze: TvmazeId = None,
     alias: Aliases = None,
     network: Network = None,
     country: Country = None,
@@ -428,7 +448,7 @@ def edit_show_command(
     run = _run(ctx)
     found = core.find_show(run.store, show)
     fields = _show_fields(
-        title=title, alias=alias, network=network, country=country, language=language,
+        title=title, tvmaze=tvmaze, alias=alias, network=network, country=country, language=language,
         genre=genre, timezone=timezone, creator=creator, based_on=based_on, status=status,
         summary=summary, source=source,
     )  # fmt: skip
@@ -734,7 +754,7 @@ def export_command(
     doc = to_document(core.export_dataset(run.store, found))
     _write_output(
         output,
-        (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass"),
+        (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"),
     )
 
 
@@ -785,6 +805,116 @@ def init_command(
         raise ShowtrackError(f"{settings.db} already exists; it was left as it is.")
     Store.open(settings.db, now=clock.now(), seed=Dataset if empty else None)
     render.note(f"Created {settings.db}{' (empty)' if empty else ''}.")
+
+
+# --- sync from real sources ----------------------------------------------------------------------
+
+feed_app = typer.Typer(help="Follow news feeds (RSS/Atom) for a show.", no_args_is_help=True)
+app.add_typer(feed_app, name="feed")
+
+
+@app.command("search")
+@handled
+def search_command(
+    query: Annotated[
+        str, typer.Argument(metavar="TITLE", help="A show title to look up on TVmaze.")
+    ],
+    *,
+    as_json: JsonFlag = False,
+) -> None:
+    """Look a show up on TVmaze, to follow it with 'showtrack add show --tvmaze ID'.
+
+    Example: showtrack search heartstopper
+    """
+    from showtrack.sources import tvmaze
+
+    hits = tvmaze.search(query)
+    _output(as_json, render.search_doc(query, hits), render.search_view)
+
+
+@feed_app.command("add")
+@handled
+def feed_add_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    url: Annotated[str, typer.Argument(help="The feed's http(s) URL.", show_default=False)],
+    *,
+    match: Annotated[
+        str | None,
+        _opt(
+            "Comma-separated words an entry must mention [default: the title and aliases].",
+            "--match",
+        ),
+    ] = None,
+) -> None:
+    """Follow a news feed for a show; 'showtrack sync' reads it.
+
+    Example: showtrack feed add heartstopper https://example.org/tv.rss --match "Heartstopper, Alice Oseman"
+    """
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    feed = entry.add_feed(run.store, found, url, match)
+    words = ", ".join(feed.words) or f"{found.title} (and aliases)"
+    render.note(f"Following {feed.url} for {found.title}, matching: {words}.")
+
+
+@feed_app.command("list")
+@handled
+def feed_list_command(
+    ctx: typer.Context, show: OptionalShowArg = None, *, as_json: JsonFlag = False
+) -> None:
+    """List followed feeds. Example: showtrack feed list"""
+    run = _run(ctx)
+    found = core.find_show(run.store, show) if show is not None else None
+    _output(
+        as_json, render.feeds_doc(run.store.feeds(found.slug if found else None)), render.feeds_view
+    )
+
+
+@feed_app.command("remove")
+@handled
+def feed_remove_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    url: Annotated[str, typer.Argument(help="The feed's URL.", show_default=False)],
+) -> None:
+    """Stop following a feed. Example: showtrack feed remove heartstopper https://example.org/tv.rss"""
+    run = _run(ctx)
+    found = core.find_show(run.store, show)
+    entry.remove_feed(run.store, found, url)
+    render.note(f"No longer following {url} for {found.title}.")
+
+
+@app.command("sync")
+@handled
+def sync_command(
+    ctx: typer.Context,
+    show: OptionalShowArg = None,
+    *,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or summary (for cron).")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Update linked shows from TVmaze and read followed feeds.
+
+    Exits 1 when any source failed; what succeeded is kept. Example: showtrack sync --quiet
+    """
+    from showtrack import sync
+
+    run = _run(ctx)
+    found = core.find_show(run.store, show) if show is not None else None
+    with render.progress(enabled=not quiet and not as_json) as step:
+        report = sync.sync(run.store, now=run.now, show=found, progress=step)
+    doc = render.sync_doc(report)
+    if as_json:
+        render.emit_json(doc)
+    elif not quiet:
+        render.emit(render.sync_view(doc))
+    for failure in report.failures:
+        render.error(failure)
+    if report.failures:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from typing import Literal
 from showtrack.dates import Countdown, PartialDate, countdown
 from showtrack.errors import NotFoundError, ShowNotFoundError
 from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
-from showtrack.models import Announcement, Credit, Season, Show
+from showtrack.models import ANNOUNCEMENT_KINDS, Announcement, Credit, Season, Show
 from showtrack.sources.jsonfile import Dataset
 from showtrack.store import Store
 
@@ -182,8 +182,21 @@ class News:
     titles: dict[str, str]
 
 
-def news_order(item: Announcement) -> tuple[bool, tuple[date, int, datetime] | tuple[()], str]:
-    return (item.date is not None, item.date.sort_key() if item.date else (), item.id)
+def sort_news(items: list[Announcement]) -> list[Announcement]:
+    """Newest first by date; undated ones last, by season and kind (as the model lists kinds)."""
+    dated = sorted((i for i in items if i.date is not None), key=_dated_key, reverse=True)
+    undated = sorted((i for i in items if i.date is None), key=_undated_key)
+    return dated + undated
+
+
+def _dated_key(item: Announcement) -> tuple[tuple[date, int, datetime], str]:
+    assert item.date is not None
+    return (item.date.sort_key(), item.id)
+
+
+def _undated_key(item: Announcement) -> tuple[int, int, str]:
+    kind = ANNOUNCEMENT_KINDS.index(item.kind) if item.kind in ANNOUNCEMENT_KINDS else 99
+    return (item.season if item.season is not None else 999, kind, item.headline.casefold())
 
 
 def news(
@@ -207,12 +220,20 @@ def news(
         recorded = False
     else:
         items = store.announcements(slug, recorded_after=last)
+        if slug is None:  # a show checked on its own since: only what came after that
+            marks = store.show_checks()
+            items = [
+                item
+                for item in items
+                if item.show not in marks
+                or (item.recorded_at is not None and item.recorded_at > marks[item.show])
+            ]
         mode = "new"
         recorded = record_check
         if record_check:
             with store.writing() as tables:
                 tables.set_check(slug, now)
-    items.sort(key=news_order, reverse=True)  # newest first, undated last
+    items = sort_news(items)
     titles = {s.slug: s.title for s in store.shows()}
     return News(mode, since, last, recorded, items, titles)
 
@@ -289,8 +310,7 @@ def show_detail(
     store: Store, show: Show, *, now: datetime, tz: tzinfo, news_limit: int = 5
 ) -> ShowDetail:
     seasons = sorted(store.seasons(show.slug), key=lambda s: s.number)
-    items = store.announcements(show.slug)
-    items.sort(key=news_order, reverse=True)
+    items = sort_news(store.announcements(show.slug))
     return ShowDetail(
         show, seasons, next_premiere(store, show, now=now, tz=tz), items[:news_limit], len(items)
     )

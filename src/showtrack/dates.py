@@ -241,10 +241,18 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo, last_check: datetime | N
     if cleaned in named:
         return start_of_day(today - timedelta(days=named[cleaned]), tz)
     if match := _SPAN.fullmatch(cleaned):
-        return _span_back(now, int(match[1]), match[2])
+        try:
+            moment = _span_back(now, int(match[1]), match[2])
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or moment.year < MIN_YEAR:
+            raise BadDateError(f"{text!r} reaches back before {MIN_YEAR}. Try {EXAMPLES}.")
+        return moment
     try:
         partial = parse_partial(text)
-    except ValueError:
+    except ValueError as err:
+        if not re.search(r"[a-z]", cleaned):  # all numbers: ISO, or an unambiguous d/m/y
+            return start_of_day(_numeric_date(cleaned, err), tz)
         partial = None
     else:
         if partial is None:
@@ -254,7 +262,10 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo, last_check: datetime | N
             return partial.at
         return start_of_day(partial.earliest(), tz)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?", text.strip()):
-        return datetime.fromisoformat(text.strip()).replace(tzinfo=tz)
+        try:
+            return datetime.fromisoformat(text.strip()).replace(tzinfo=tz)
+        except ValueError:
+            raise BadDateError(f"{text!r} is not a real time. Try {EXAMPLES}.") from None
     return start_of_day(_plain_date(text), tz)
 
 
@@ -271,6 +282,24 @@ def _span_back(now: datetime, count: int, unit: str) -> datetime:
     if letter == "d":
         return now - timedelta(days=count)
     return now - timedelta(hours=count)
+
+
+def _numeric_date(text: str, problem: ValueError) -> date:
+    """'24/04/2023' or '4.24.2023': accepted only when one number can't be a month."""
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if not match:
+        raise BadDateError(f"{problem}. Try {EXAMPLES}.")
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    if first <= 12 and second <= 12 and first != second:
+        raise BadDateError(
+            f"{text!r} is ambiguous (day/month or month/day?). Write it as an ISO date, "
+            "e.g. 2023-04-24."
+        )
+    day, month = (first, second) if first > 12 or first == second else (second, first)
+    try:
+        return _checked(_year(str(year)), month, day).earliest()
+    except ValueError as err:
+        raise BadDateError(f"{text!r} is not a real date: {err}.") from None
 
 
 def _plain_date(text: str) -> date:

@@ -8,7 +8,7 @@ one merge path. Removal is the only write that does not merge.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from showtrack.sources.jsonfile import (
     parse_season,
     parse_show,
 )
-from showtrack.store import Store
+from showtrack.store import Feed, Store
 
 HAND = "hand entry"
 
@@ -92,6 +92,58 @@ def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime
     data = Dataset()
     _valid(parse_show, record, "", data)
     return _one(store, data, now, clear=True)
+
+
+def add_show_from_tvmaze(
+    store: Store, tvmaze_id: int, *, title: str | None, slug: str | None, now: datetime
+) -> Show:
+    """Create a show from TVmaze (one request) and link it for sync."""
+    from showtrack.sources import tvmaze
+
+    payload = tvmaze.fetch_show(tvmaze_id)
+    name = payload.get("name") if isinstance(payload, dict) else None
+    slug = slug or slugify(
+        title or (name if isinstance(name, str) else "") or f"tvmaze-{tvmaze_id}"
+    )
+    if slug in {show.slug for show in store.shows()}:
+        raise ShowtrackError(
+            f"A show with slug {slug!r} already exists; link it with "
+            f"'showtrack edit show {slug} --tvmaze {tvmaze_id}'."
+        )
+    mapped = tvmaze.map_show(payload, slug=slug)
+    if not mapped.dataset.shows:
+        raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
+    if title:
+        mapped.dataset.shows[0] = replace(mapped.dataset.shows[0], title=title)
+    merge(store, mapped.dataset, now=now, origin="TVmaze")
+    return mapped.dataset.shows[0]
+
+
+# --- feeds ---------------------------------------------------------------------------
+
+
+def add_feed(store: Store, show: Show, url: str, match: str | None) -> Feed:
+    if not re.match(r"https?://[^\s/]+", url) or len(url) > 2000:
+        raise UsageError(f"{url[:80]!r} is not an http(s) URL.")
+    words = tuple(word.strip() for word in (match or "").split(",") if word.strip())
+    feed = Feed(show=show.slug, url=url, words=words)
+    with store.writing() as tables:
+        tables.put_feed(feed)
+    return feed
+
+
+def remove_feed(store: Store, show: Show, url: str) -> None:
+    with store.writing() as tables:
+        ids = [
+            doc_id
+            for doc_id, doc in tables.records("feeds").items()
+            if doc.get("show") == show.slug and doc.get("url") == url
+        ]
+        if not ids:
+            raise NotFoundError(
+                f"{show.title} has no feed {url!r} ('showtrack feed list' shows them)."
+            )
+        tables.apply("feeds", delete=ids)
 
 
 # --- seasons ---------------------------------------------------------------------------

@@ -9,9 +9,11 @@ interpreted and no control character reaches the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +47,7 @@ def _placeholders() -> dict[int, str]:
 
 _SAFE = _placeholders()
 _JSON_UNSAFE = re.compile(
-    "[\x80-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 
@@ -102,21 +104,34 @@ def _zone_name(tz: tzinfo) -> str:
     return str(getattr(tz, "key", None) or tz.tzname(None) or "UTC")
 
 
-def _table(title: str | None, *columns: str) -> Any:
+class _Section:
+    """A heading line over a table. The heading is a line of its own, not the table's
+    title, so it wraps at the screen's width instead of the table's."""
+
+    def __init__(self, title: str | None, table: Any) -> None:
+        self.title = title
+        self.table = table
+
+    def add_row(self, *cells: Any) -> None:
+        self.table.add_row(*cells)
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        if not self.title:
+            return self.table
+        return Group(Text(safe(self.title), style="bold"), self.table)
+
+
+def _table(title: str | None, *columns: str) -> _Section:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(
-        title=Text(safe(title)) if title else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-        expand=False,
-    )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     for column in columns:
         table.add_column(column, overflow="fold")
-    return table
+    return _Section(title, table)
 
 
 def _row(table: Any, *cells: object) -> None:
@@ -192,10 +207,11 @@ def _announcement_doc(item: Announcement, titles: dict[str, str] | None = None) 
     return doc
 
 
-def _season_doc(season: Season) -> dict[str, Any]:
+def _season_doc(season: Season, tz: tzinfo) -> dict[str, Any]:
     doc = season.to_dict()
     undated_past = season.premiere is None and season.status in ("released", "cancelled")
-    doc["display_premiere"] = "date unknown" if undated_past else format_partial(season.premiere)
+    shown = format_partial(season.premiere, tz)
+    doc["display_premiere"] = "date unknown" if undated_past else shown
     doc["display_runtime"] = season.runtime
     return doc
 
@@ -248,8 +264,10 @@ def cast_view(doc: dict[str, Any]) -> list[RenderableType]:
 
 
 def countdown_doc(rows: list[Premiere], *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+    local = now.astimezone(tz)
     return {
         "as_of": _stamp(now),
+        "as_of_local": f"{local:%a} {local.day} {local:%b %Y %H:%M} {zone_label(local)}",
         "tz": _zone_name(tz),
         "premieres": [_premiere_doc(row, tz) for row in rows],
     }
@@ -261,7 +279,11 @@ def countdown_view(doc: dict[str, Any]) -> list[RenderableType]:
             _text("No upcoming premieres. 'showtrack countdown --all' shows released ones too.")
         ]
     table = _table(
-        f"Premieres as of {doc['as_of']} ({doc['tz']})", "Show", "Season", "Premiere", "Countdown"
+        f"Premieres as of {doc['as_of_local']} ({doc['tz']})",
+        "Show",
+        "Season",
+        "Premiere",
+        "Countdown",
     )
     for row in doc["premieres"]:
         when = row["display"]
@@ -403,7 +425,7 @@ def show_doc(detail: ShowDetail, *, now: datetime, tz: tzinfo) -> dict[str, Any]
     return {
         "as_of": _stamp(now),
         "show": detail.show.to_dict(),
-        "seasons": [_season_doc(season) for season in detail.seasons],
+        "seasons": [_season_doc(season, tz) for season in detail.seasons],
         "next": None if detail.next is None else _premiere_doc(detail.next, tz),
         "latest_news": [_announcement_doc(item) for item in detail.latest_news],
         "news_count": detail.news_count,
@@ -474,3 +496,72 @@ def merge_view(doc: dict[str, Any]) -> list[RenderableType]:
     for change in doc["changes"]:
         out.append(_text(f"Change: {change}"))
     return out
+
+
+# --- sync, search, feeds ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def progress(*, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step on stderr, only when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _step: None
+        return
+    from rich.status import Status
+
+    with Status("Syncing", console=_console(stderr=True)) as status:
+        yield lambda step: status.update(safe(step))
+
+
+def sync_doc(report: Any) -> dict[str, Any]:
+    return dict(report.to_dict())
+
+
+def sync_view(doc: dict[str, Any]) -> list[RenderableType]:
+    merged = doc["merge"] or {"by_show": {}, "changes": []}
+    if not merged["by_show"] and not doc["failures"]:
+        return [_text(f"Synced {doc['sources']} sources: nothing to update.")]
+    table = _table(f"Synced {doc['sources']} sources", "Show", "Added", "Updated", "Unchanged")
+    for show, counts in merged["by_show"].items():
+        _row(table, show, counts["added"], counts["updated"], counts["unchanged"])
+    out: list[RenderableType] = [table]
+    for change in merged["changes"]:
+        out.append(_text(f"Change: {change}"))
+    for warning in doc["warnings"][:20]:
+        out.append(_text(f"Skipped: {warning}"))
+    return out
+
+
+def search_doc(query: str, hits: list[Any]) -> dict[str, Any]:
+    return {"query": query, "results": [hit.to_dict() for hit in hits]}
+
+
+def search_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if not doc["results"]:
+        return [_text(f"TVmaze knows no show matching {doc['query']!r}.")]
+    table = _table(f"TVmaze results for {doc['query']!r}", "TVmaze id", "Title", "Years", "Network")
+    for hit in doc["results"]:
+        _row(table, hit["id"], hit["name"], hit.get("years"), hit.get("network"))
+    out: list[RenderableType] = [table]
+    out.append(_text("Follow one with: showtrack add show --tvmaze ID"))
+    out.append(_text("Data from TVmaze (tvmaze.com), licensed CC BY-SA 4.0."))
+    return out
+
+
+def feeds_doc(feeds: list[Any]) -> dict[str, Any]:
+    return {"feeds": [{k: v for k, v in feed.to_dict().items() if k != "seen"} for feed in feeds]}
+
+
+def feeds_view(doc: dict[str, Any]) -> list[RenderableType]:
+    if not doc["feeds"]:
+        return [_text("No feeds followed. Add one with 'showtrack feed add SHOW URL'.")]
+    table = _table("Feeds", "Show", "URL", "Matching", "Title")
+    for feed in doc["feeds"]:
+        _row(
+            table,
+            feed["show"],
+            feed["url"],
+            ", ".join(feed["words"]) or "title and aliases",
+            feed["title"],
+        )
+    return [table]

@@ -131,9 +131,10 @@ def _read_file(path: Path) -> Raw:
 
 
 def _encode(raw: Raw) -> bytes:
-    return json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", "surrogatepass"
-    )
+    # A lone surrogate (from a broken "\\ud800" escape in some input) can only sit inside
+    # a JSON string, where backslashreplace writes it back as that same escape.
+    text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -412,6 +413,11 @@ class Store:
 
     def state(self) -> dict[str, Any]:
         return self.raw["state"]["1"]
+
+    def show_checks(self) -> dict[str, datetime]:
+        """When each show was last checked on its own (after the last plain check)."""
+        checks = self.state().get("checks") or {}
+        return {slug: datetime.fromisoformat(mark) for slug, mark in checks.items() if mark}
 
     def last_check(self, show: str | None = None) -> datetime | None:
         state = self.state()

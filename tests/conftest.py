@@ -1,0 +1,102 @@
+"""Shared fixtures: an isolated data dir for every test, a seeded store, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from showtrack import cli, store
+from showtrack.sources import jsonfile
+
+#: The instant every CLI test runs at: the day the seed article was last updated.
+NOW = "2023-05-24T12:00:00+01:00"
+NOW_DT = datetime(2023, 5, 24, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test may read or write the real user data folder or inherit a db/clock override."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.delenv("SHOWTRACK_DB", raising=False)
+    monkeypatch.delenv("SHOWTRACK_NOW", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db" / "showtrack.json"
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> store.Store:
+    """A store seeded from the bundled Heartstopper data at NOW."""
+    return store.Store.open(db_path, now=NOW_DT)
+
+
+@pytest.fixture
+def make_db(tmp_path: Path) -> Callable[..., Path]:
+    """Build a database from an import-format document; returns its path."""
+    counter = iter(range(1_000_000))
+
+    def make(doc: dict[str, Any], *, now: datetime = NOW_DT, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"crafted-{next(counter)}.json")
+        store.Store.open(path, now=now, seed=lambda: jsonfile.read_document(doc, "test"))
+        return path
+
+    return make
+
+
+class Invoker:
+    """``invoke(*args)`` runs the app against one database with a frozen clock."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def __call__(
+        self,
+        *args: str,
+        env_extra: dict[str, str | None] | None = None,
+        catch_exceptions: bool = False,
+    ) -> Result:
+        env: dict[str, str | None] = {
+            "SHOWTRACK_DB": str(self.db),
+            "SHOWTRACK_NOW": NOW,
+            "TZ": "Europe/London",
+            "COLUMNS": "100",
+            "NO_COLOR": "1",
+        }
+        env.update(env_extra or {})
+        return CliRunner().invoke(cli.app, list(args), env=env, catch_exceptions=catch_exceptions)
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Callable[..., Invoker]:
+    """A factory like khal's: ``invoke = runner()`` then ``invoke("cast", "heartstopper")``.
+
+    With no ``db`` the database is a fresh path in tmp_path, created and seeded
+    from the bundled data on first use.
+    """
+
+    def make(db: Path | None = None) -> Invoker:
+        return Invoker(db if db is not None else tmp_path / "cli" / "showtrack.json")
+
+    return make
+
+
+def assert_clean(result: Result) -> None:
+    """An error run: ended by an exit, not an exception, and no traceback anywhere."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    assert "Traceback" not in result.stdout
+    assert "Traceback" not in result.stderr
