@@ -404,7 +404,7 @@ def add_show_command(
     """Add a show by hand, or from TVmaze with --tvmaze ID (see 'showtrack search').
 
     Examples: showtrack add show "The Bear" --network FX --timezone America/New_York;
-    showtrack add show --tvmaze 53366
+    showtrack add show --tvmaze 1058
     """
     run = _run(ctx)
     fields = _show_fields(
