@@ -139,7 +139,27 @@ class Run:
     tz: tzinfo
 
 
-def _run(ctx: typer.Context, tz_name: str | None = None) -> Run:
+LOCK_ENV = "SHOWTRACK_LOCK_TIMEOUT"
+BUSY_EXIT = 75  # EX_TEMPFAIL: what `sync --quiet` exits with when another writer is busy
+
+
+def _lock_timeout() -> float:
+    """Seconds a writer waits for another (SHOWTRACK_LOCK_TIMEOUT, default 10)."""
+    text = os.environ.get(LOCK_ENV, "").strip()
+    if not text:
+        return 10.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise UsageError(f"{LOCK_ENV}={text!r} is not a number of seconds from 0 to 3600.")
+    return value
+
+
+def _run(
+    ctx: typer.Context, tz_name: str | None = None, *, lock_timeout: float | None = None
+) -> Run:
     now = clock.now()
     tz = clock.local_zone()
     if tz_name is not None:
@@ -150,7 +170,8 @@ def _run(ctx: typer.Context, tz_name: str | None = None) -> Run:
     from showtrack.store import Store
 
     settings: Settings = ctx.obj
-    return Run(Store.open(settings.db, now=now), now, tz)
+    wait = _lock_timeout() if lock_timeout is None else lock_timeout
+    return Run(Store.open(settings.db, now=now, lock_timeout=wait), now, tz)
 
 
 def _output(
@@ -901,11 +922,18 @@ def sync_command(
     Exits 1 when any source failed; what succeeded is kept. Example: showtrack sync --quiet
     """
     from showtrack import sync
+    from showtrack.errors import DatabaseBusyError
 
-    run = _run(ctx)
+    run = _run(ctx, lock_timeout=0 if quiet else None)  # cron: never queue behind a writer
     found = core.find_show(run.store, show) if show is not None else None
-    with render.progress(enabled=not quiet and not as_json) as step:
-        report = sync.sync(run.store, now=run.now, show=found, progress=step)
+    try:
+        with render.progress(enabled=not quiet and not as_json) as step:
+            report = sync.sync(run.store, now=run.now, show=found, progress=step)
+    except DatabaseBusyError as err:
+        if not quiet:
+            raise
+        render.error(err.message)
+        raise typer.Exit(BUSY_EXIT) from None
     doc = render.sync_doc(report)
     if as_json:
         render.emit_json(doc)

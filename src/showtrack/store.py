@@ -319,23 +319,36 @@ class Store:
 
     path: Path
     raw: Raw
+    lock_timeout: float = LOCK_TIMEOUT
 
     @classmethod
-    def open(cls, path: Path, *, now: datetime, seed: Callable[[], Dataset] | None = None) -> Store:
-        """Open the database at ``path``; create and seed it only if no file is there."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        now: datetime,
+        seed: Callable[[], Dataset] | None = None,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> Store:
+        """Open the database at ``path``; create and seed it only if no file is there.
+
+        Writers wait up to ``lock_timeout`` seconds for another writer (0: not at all).
+        """
         if not os.path.lexists(path):
-            cls._create(path, now=now, seed=seed or bundled_dataset)
-        return cls(path, _read_file(path))
+            cls._create(path, now=now, seed=seed or bundled_dataset, lock_timeout=lock_timeout)
+        return cls(path, _read_file(path), lock_timeout)
 
     @classmethod
-    def _create(cls, path: Path, *, now: datetime, seed: Callable[[], Dataset]) -> None:
+    def _create(
+        cls, path: Path, *, now: datetime, seed: Callable[[], Dataset], lock_timeout: float
+    ) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise DatabaseError(
                 f"Can't create the folder for {path}: {err.strerror or err}."
             ) from None
-        with _lock(path):
+        with _lock(path, lock_timeout):
             if os.path.lexists(path):  # another process created it while we waited
                 return
             raw: Raw = {}
@@ -435,7 +448,7 @@ class Store:
 
         Nothing is written if the block raises; ``self.raw`` is then unchanged.
         """
-        with _lock(self.path):
+        with _lock(self.path, self.lock_timeout):
             raw = _read_file(self.path)
             tables = _Tables(raw)
             yield tables
@@ -461,17 +474,25 @@ def _last_day(value: Any) -> str:
 
 
 @contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
+def _lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold the cross-process lock ``<db>.lock`` (flock: released if the holder dies)."""
     from filelock import FileLock, Timeout
 
     target = Path(os.path.realpath(path))
-    lock = FileLock(f"{target}.lock", timeout=LOCK_TIMEOUT)
+    lock_path = Path(f"{target}.lock")
+    if lock_path.is_symlink():
+        raise DatabaseError(
+            f"The lock file {lock_path} is a symbolic link; showtrack refuses to use it. "
+            "Remove it and try again."
+        )
+    lock = FileLock(str(lock_path), timeout=timeout, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
+        waited = f"for {timeout:.0f} seconds" if timeout >= 1 else "right now"
         raise DatabaseBusyError(
-            f"The database {path} is busy: another showtrack has held it for "
-            f"{LOCK_TIMEOUT:.0f} seconds. Try again in a moment."
+            f"The database {path} is busy: another showtrack is writing to it ({waited}). "
+            "Try again in a moment."
         ) from None
     except OSError as err:
         raise DatabaseError(f"Can't lock the database {path}: {err.strerror or err}.") from None
