@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from showtrack.core import normalise
+from showtrack.dates import zone
 from showtrack.errors import DataError, NotFoundError, ShowtrackError, UsageError
 from showtrack.merge import MergeReport, merge
 from showtrack.models import Announcement, Credit, Season, Show
@@ -57,6 +58,14 @@ def _valid(build: Any, *args: Any) -> Any:
 
 def _stated(fields: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def _checked_zone(tz: str | None) -> None:
+    if tz is not None:
+        try:
+            zone(tz)
+        except ValueError as err:
+            raise UsageError(f"--tz: {err}.") from None
 
 
 def _one(store: Store, data: Dataset, now: datetime, *, clear: bool = False) -> MergeReport:
@@ -110,7 +119,7 @@ def add_show_from_tvmaze(
             f"A show with slug {slug!r} already exists; link it with "
             f"'showtrack edit show {slug} --tvmaze {tvmaze_id}'."
         )
-    mapped = tvmaze.map_show(payload, slug=slug)
+    mapped = tvmaze.map_show(payload, slug=slug, now=now)
     if not mapped.dataset.shows:
         raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
     if title:
@@ -162,6 +171,7 @@ def _season_record(season: Season) -> dict[str, Any]:
 def add_season(
     store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None, now: datetime
 ) -> Season:
+    _checked_zone(tz)
     if _find_season(store, show, number) is not None:
         raise ShowtrackError(
             f"{show.title} already has season {number}; use 'showtrack edit season {show.slug} {number}'."
@@ -177,6 +187,7 @@ def add_season(
 def edit_season(
     store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None, now: datetime
 ) -> MergeReport:
+    _checked_zone(tz)
     old = _find_season(store, show, number)
     if old is None:
         raise NotFoundError(

@@ -1,8 +1,8 @@
 """iCalendar (RFC 5545) export of premieres and, optionally, dated milestones.
 
 Only dates known to the day become events: a date-only premiere is an all-day
-event (DTSTART;VALUE=DATE, DTEND the next day); a timed one keeps its zone
-(the show's IANA zone when it has one, with a VTIMEZONE). Month, year and TBA
+event (DTSTART;VALUE=DATE, DTEND the next day); a timed one is written at its
+exact instant in UTC, with the show's local time in the description. Month, year and TBA
 dates are skipped and counted. UIDs are derived from the record, so a calendar
 app updates an event on re-import instead of duplicating it.
 """
@@ -10,10 +10,10 @@ app updates an event on re-import instead of duplicating it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from showtrack.dates import PartialDate, zone
+from showtrack.dates import PartialDate, zone, zone_label
 from showtrack.models import Show
 
 PRODID = "-//showtrack//showtrack//EN"
@@ -37,15 +37,30 @@ class CalendarFile:
 
 
 def _start(event: CalendarEvent) -> Any:
+    """A date for an all-day event; for a timed one the instant in UTC.
+
+    UTC (``DTSTART:...Z``) is the one form every reader takes the same way: the
+    VTIMEZONE that icalendar generates lists DST changes as RDATE lists, and
+    vobject (Radicale's parser) reads those an hour off. The show's own wall time
+    goes into the description instead.
+    """
     if event.date.at is None:
         return event.date.earliest()
-    moment: datetime = event.date.at
+    return event.date.at.astimezone(UTC)
+
+
+def _local_note(event: CalendarEvent) -> str | None:
+    if event.date.at is None:
+        return None
+    home: tzinfo | None = event.date.at.tzinfo
     if event.zone:
         try:
-            return moment.astimezone(zone(event.zone))
+            home = zone(event.zone)
         except ValueError:
             pass
-    return moment
+    local = event.date.at.astimezone(home)
+    where = f" ({event.zone})" if event.zone else ""
+    return f"Starts {local:%a} {local.day} {local:%b %Y %H:%M} {zone_label(local)}{where}."
 
 
 def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int) -> CalendarFile:
@@ -70,11 +85,11 @@ def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int
             event.add("transp", "TRANSPARENT")
         else:
             event.add("duration", timedelta(minutes=30))
-        if item.description:
-            event.add("description", item.description)
+        description = "\n\n".join(text for text in (_local_note(item), item.description) if text)
+        if description:
+            event.add("description", description)
         event.add("categories", [item.category])
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return CalendarFile(calendar.to_ical(), len(events), skipped)
 
 

@@ -81,6 +81,8 @@ def _merged(old: Any, new: Any, *, clear_missing: bool) -> Any:
         name: _combine(getattr(old, name), getattr(new, name), clear_missing=clear_missing)
         for name in old.__dataclass_fields__
     }
+    if isinstance(new, Season) and new.runtime_min is not None:  # a runtime is one fact
+        fields["runtime_max"] = new.runtime_max
     return replace(old, **fields)
 
 

@@ -75,7 +75,7 @@ def sync(
         try:
             assert linked.tvmaze is not None
             payload = tvmaze.fetch_show(linked.tvmaze, fetcher=fetcher)
-            mapped = tvmaze.map_show(payload, slug=linked.slug)
+            mapped = tvmaze.map_show(payload, slug=linked.slug, now=now)
         except ShowtrackError as err:
             report.failures.append(f"TVmaze {linked.title}: {err.message}")
             continue

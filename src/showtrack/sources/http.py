@@ -1,0 +1,467 @@
+"""Polite, bounded HTTP GET for every network source (TVmaze, feeds).
+
+One function, :func:`fetch`, with the limits a tool that reads the open web
+needs: connect/read timeouts, a total deadline per attempt (a server that
+drips one byte a second is cut off), a size cap enforced while streaming and
+applied to the *decoded* body (a gzip bomb stops at the cap), a redirect limit
+with only ``http``/``https`` allowed, retries with exponential backoff on 429
+and 5xx that honour ``Retry-After``, and conditional GET.
+
+Every failure is a :class:`SourceError` whose message is one plain line that
+names the URL. httpx is imported inside the functions that use it, so importing
+this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from showtrack import __version__
+from showtrack.errors import ShowtrackError
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = f"showtrack/{__version__} (command-line TV show tracker; personal use)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_RETRY_WAIT = 60.0
+BACKOFF_BASE = 1.0
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class SourceError(ShowtrackError):
+    """A source (web address, feed, API) failed; the message is one line naming it."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(one_line(message))
+        self.url = url
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one GET brought back. ``body`` is decoded (no gzip) and empty on a 304."""
+
+    status: int
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    url: str
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """A message safe for a terminal: control characters shown as '?', one line, bounded."""
+    cleaned = _CONTROL.sub("?", " ".join(text.split()))
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def show_url(url: str) -> str:
+    """A URL for messages: without user:password, control characters or huge length."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    except ValueError:
+        pass
+    return one_line(url, limit=200)
+
+
+def check_url(url: str) -> None:
+    """Raise SourceError unless ``url`` is an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise SourceError(f"{show_url(url)} is not a valid web address.", url=url) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise SourceError(
+            f"{show_url(url)}: only http:// and https:// addresses are allowed.", url=url
+        )
+    if not host or len(url) > 4000 or _CONTROL.search(url) or " " in url:
+        raise SourceError(f"{show_url(url)} is not a valid web address.", url=url)
+
+
+class _Stop(Exception):
+    """Internal: the request cannot succeed; carries the user's sentence."""
+
+
+class _Retry(Exception):
+    """Internal: the server asked us to come back later (429/5xx)."""
+
+    def __init__(self, status: int, reason: str, wait: float | None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.reason = reason
+        self.wait = wait
+
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = 5_000_000,
+    timeout: float = 10.0,
+    deadline: float = 30.0,
+    max_redirects: int = 5,
+    retries: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
+    client: httpx.Client | None = None,
+) -> FetchResult:
+    """GET ``url`` within limits; raise :class:`SourceError` on any failure.
+
+    ``timeout`` bounds connecting and each read; ``deadline`` bounds one whole
+    attempt (headers and body). ``max_bytes`` caps the decoded body. On 429 or
+    5xx (and on a refused connection) the request is retried up to ``retries``
+    times, waiting 1, 2, 4 … seconds or what ``Retry-After`` asks, at most
+    60 seconds. ``etag``/``last_modified`` make the request conditional: an
+    unchanged resource gives ``not_modified=True`` and an empty body.
+    """
+    import httpx
+
+    check_url(url)
+    where = show_url(url)
+    own_client = client is None
+    active = client if client is not None else _make_client(timeout)
+    try:
+        attempt = 0
+        while True:
+            try:
+                return _follow(
+                    active,
+                    url,
+                    etag=etag,
+                    last_modified=last_modified,
+                    max_bytes=max_bytes,
+                    deadline=deadline,
+                    max_redirects=max_redirects,
+                )
+            except _Retry as retry:
+                if attempt >= retries:
+                    tries = f" (after {attempt + 1} tries)" if attempt else ""
+                    raise SourceError(
+                        f"Can't fetch {where}: the server answered {retry.status} "
+                        f"{retry.reason}{tries}.",
+                        url=url,
+                    ) from None
+                wait = BACKOFF_BASE * 2**attempt if retry.wait is None else retry.wait
+                sleep(min(max(wait, 0.0), MAX_RETRY_WAIT))
+            except httpx.ConnectError as err:
+                if attempt >= retries:
+                    raise SourceError(
+                        f"Can't fetch {where}: can't connect ({_reason(err)}).", url=url
+                    ) from None
+                sleep(min(BACKOFF_BASE * 2**attempt, MAX_RETRY_WAIT))
+            except _Stop as stop:
+                raise SourceError(f"Can't fetch {where}: {stop}", url=url) from None
+            except httpx.TimeoutException:
+                raise SourceError(
+                    f"Can't fetch {where}: no answer in time (limit {timeout:g} s per read, "
+                    f"{deadline:g} s in all).",
+                    url=url,
+                ) from None
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as err:
+                raise SourceError(f"Can't fetch {where}: {_reason(err)}.", url=url) from None
+            except (OSError, ValueError) as err:  # e.g. an unencodable header from the server
+                raise SourceError(f"Can't fetch {where}: {_reason(err)}.", url=url) from None
+            attempt += 1
+    finally:
+        if own_client:
+            active.close()
+
+
+def _reason(err: BaseException) -> str:
+    text = str(err).strip() or type(err).__name__
+    return one_line(text, limit=160).rstrip(".")
+
+
+def _follow(
+    client: httpx.Client,
+    url: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+    deadline: float,
+    max_redirects: int,
+) -> FetchResult:
+    """One attempt: follow redirects by hand, checking each hop, then read the body."""
+    import httpx
+
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept-Encoding": "gzip, deflate",
+        "Accept": "application/json, application/atom+xml, application/rss+xml, "
+        "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    end = time.monotonic() + deadline
+    seen = {url}
+    current = url
+    for _hop in range(max_redirects + 1):
+        _set_deadline(client, end)
+        request = client.build_request("GET", current, headers=headers)
+        try:
+            response = client.send(request, stream=True, follow_redirects=False)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+            # httpx prepares the next request of a redirect even when not following it.
+            raise _Stop(
+                "the server redirected to an address that is not http(s) or not valid."
+            ) from None
+        try:
+            status = response.status_code
+            if status in REDIRECT_STATUSES:
+                location = response.headers.get("location")
+                if not location:
+                    raise _Stop(f"the server sent a redirect ({status}) without a Location.")
+                try:
+                    target = str(httpx.URL(current).join(location))
+                except (httpx.InvalidURL, ValueError):
+                    raise _Stop("the server redirected to an invalid address.") from None
+                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                    raise _Stop(f"redirected to {show_url(target)}, which is not http(s).")
+                if target in seen:
+                    raise _Stop(f"redirect loop (back to {show_url(target)}).")
+                seen.add(target)
+                current = target
+                continue
+            if status == 304:
+                return FetchResult(
+                    304,
+                    b"",
+                    response.headers.get("etag") or etag,
+                    response.headers.get("last-modified") or last_modified,
+                    True,
+                    current,
+                )
+            if status in RETRY_STATUSES:
+                raise _Retry(status, _phrase(response), _retry_after(response))
+            if not 200 <= status < 300:
+                raise _Stop(f"the server answered {status} {_phrase(response)}.")
+            body = _read_body(response, max_bytes=max_bytes, end=end, deadline=deadline)
+            return FetchResult(
+                status,
+                body,
+                response.headers.get("etag"),
+                response.headers.get("last-modified"),
+                False,
+                current,
+            )
+        finally:
+            response.close()
+    raise _Stop(f"more than {max_redirects} redirects.")
+
+
+def _phrase(response: httpx.Response) -> str:
+    return one_line(response.reason_phrase or "", limit=60) or "(no reason given)"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asks us to wait: a number, or an HTTP date read against its Date."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d{1,10}", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+        sent = response.headers.get("date")
+        # The server's own Date header is the reference, so no clock is read here.
+        base = parsedate_to_datetime(sent) if sent else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if base is None or when.tzinfo is None or base.tzinfo is None:
+        return None
+    return max((when - base).total_seconds(), 0.0)
+
+
+def _read_body(response: httpx.Response, *, max_bytes: int, end: float, deadline: float) -> bytes:
+    """The body, decoded, streamed under the size cap and the deadline."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and (len(declared) > 15 or int(declared) > max_bytes):
+        size = f"{int(declared):,} bytes" if len(declared) <= 15 else "enormous"
+        raise _Stop(f"the response is {size}; the limit is {max_bytes:,} bytes.")
+    encodings = [
+        part.strip().lower()
+        for part in response.headers.get("content-encoding", "").split(",")
+        if part.strip() and part.strip().lower() != "identity"
+    ]
+    if len(encodings) > 2 or any(e not in ("gzip", "x-gzip", "deflate") for e in encodings):
+        raise _Stop(f"unsupported content encoding {', '.join(encodings)!r}.")
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in _decoded(response.iter_raw(), encodings, max_bytes):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _Stop(f"the response is larger than the limit of {max_bytes:,} bytes.")
+        chunks.append(chunk)
+        if time.monotonic() > end:
+            raise _Stop(f"the server took longer than {deadline:g} s to send the response.")
+    if time.monotonic() > end:
+        raise _Stop(f"the server took longer than {deadline:g} s to send the response.")
+    return b"".join(chunks)
+
+
+def _decoded(raw: Iterator[bytes], encodings: list[str], max_bytes: int) -> Iterator[bytes]:
+    """Undo the content encodings, never producing more than ``max_bytes + 1`` at once."""
+    stream: Iterator[bytes] = raw
+    raw_total = 0
+
+    def counted(source: Iterator[bytes]) -> Iterator[bytes]:
+        nonlocal raw_total
+        for chunk in source:
+            raw_total += len(chunk)
+            if raw_total > max_bytes:
+                raise _Stop(f"the response is larger than the limit of {max_bytes:,} bytes.")
+            yield chunk
+
+    stream = counted(stream)
+    for encoding in reversed(encodings):  # the last encoding applied is undone first
+        stream = _inflate(stream, gzip=encoding != "deflate", limit=max_bytes + 1)
+    return stream
+
+
+def _inflate(source: Iterator[bytes], *, gzip: bool, limit: int) -> Iterator[bytes]:
+    """Decompress gzip or deflate (zlib or raw) in bounded steps."""
+    wbits = 16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
+    decoder: Any = None
+    produced = 0
+    try:
+        for chunk in source:
+            data = chunk
+            while data:
+                if decoder is None:
+                    if not gzip and not _zlib_header(data):  # "deflate" sent as raw deflate
+                        wbits = -zlib.MAX_WBITS
+                    decoder = zlib.decompressobj(wbits)
+                out = decoder.decompress(data, max(limit - produced, 1))
+                produced += len(out)
+                if out:
+                    yield out
+                if produced >= limit:
+                    return
+                data = decoder.unconsumed_tail
+                if decoder.eof:
+                    data = decoder.unused_data  # another gzip member may follow
+                    decoder = None
+                    if not gzip:
+                        return
+        if decoder is not None:  # the stream ended inside a compressed member
+            raise _Stop("the compressed response is damaged (cut short).")
+    except zlib.error:
+        raise _Stop("the compressed response is damaged.") from None
+
+
+def _zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] * 256 + data[1]) % 31 == 0
+
+
+# --- the client --------------------------------------------------------------
+
+
+def _set_deadline(client: httpx.Client, end: float) -> None:
+    """Tell our transport (when it is ours) the instant every socket read must end by."""
+    holder = getattr(client, "_showtrack_deadline", None)
+    if isinstance(holder, list):
+        holder[0] = end
+
+
+def _make_client(timeout: float) -> httpx.Client:
+    """An httpx client whose socket reads never outlive the attempt's deadline.
+
+    httpx's timeouts apply to each read, so a server that sends one byte a second
+    would never trip them. The transport below clamps each read (headers included)
+    to the time left before the deadline.
+    """
+    import httpcore
+    import httpx
+
+    deadline = [float("inf")]
+
+    def clamp(value: float | None) -> float:
+        left = deadline[0] - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the total time limit was reached")
+        return left if value is None else min(value, left)
+
+    class DeadlineStream(httpcore.NetworkStream):
+        def __init__(self, inner: httpcore.NetworkStream) -> None:
+            self._inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self._inner.read(max_bytes, clamp(timeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._inner.write(buffer, clamp(timeout))
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(
+            self,
+            ssl_context: Any,
+            server_hostname: str | None = None,
+            timeout: float | None = None,
+        ) -> httpcore.NetworkStream:
+            inner = self._inner.start_tls(ssl_context, server_hostname, clamp(timeout))
+            return DeadlineStream(inner)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class DeadlineBackend(httpcore.NetworkBackend):
+        def __init__(self) -> None:
+            self._inner = httpcore.SyncBackend()
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> httpcore.NetworkStream:
+            stream = self._inner.connect_tcp(
+                host, port, clamp(timeout), local_address, socket_options
+            )
+            return DeadlineStream(stream)
+
+        def connect_unix_socket(
+            self, path: str, timeout: float | None = None, socket_options: Any = None
+        ) -> httpcore.NetworkStream:
+            raise httpcore.ConnectError("unix sockets are not used")
+
+        def sleep(self, seconds: float) -> None:
+            time.sleep(seconds)
+
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):  # no proxy: add the deadline to every read
+        transport._pool = httpcore.ConnectionPool(  # httpx has no public hook for this
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=DeadlineBackend(),
+            max_connections=4,
+        )
+    client = httpx.Client(
+        transport=transport,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+    )
+    client._showtrack_deadline = deadline  # type: ignore[attr-defined]
+    return client
+
+
+__all__ = ["USER_AGENT", "FetchResult", "SourceError", "check_url", "fetch", "one_line"]
