@@ -115,15 +115,22 @@ def main_options(
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 ShowArg = Annotated[
-    str, typer.Argument(help="Slug, title or alias, e.g. heartstopper.", show_default=False)
+    str,
+    typer.Argument(
+        metavar="SHOW", help="Slug, title or alias, e.g. heartstopper.", show_default=False
+    ),
 ]
 OptionalShowArg = Annotated[
-    str | None, typer.Argument(help="Only this show (slug, title or alias).", show_default=False)
+    str | None,
+    typer.Argument(
+        metavar="[SHOW]", help="Only this show (slug, title or alias).", show_default=False
+    ),
 ]
 TzOpt = Annotated[
     str | None,
     typer.Option(
         "--tz",
+        metavar="ZONE",
         help="Your time zone, e.g. Europe/London [default: the system's].",
         show_default=False,
     ),
