@@ -1,0 +1,217 @@
+"""The raw floor: what a command can't avoid doing, with no framework at all.
+
+Each mode reads the database file, parses it with the JSON library showtrack's
+store uses, does the same filtering the command does on plain dicts, and prints
+the count. The runner times these next to the real commands, so "at most 2x the
+floor" means "showtrack's parsing, models, CLI and output cost no more than the
+unavoidable work again".
+
+    python benchmarks/floor.py countdown DB NOW          # upcoming + TBA seasons
+    python benchmarks/floor.py news-since DB NOW DAYS    # dated on/after NOW - DAYS
+    python benchmarks/floor.py news-new DB               # recorded after last_check
+    python benchmarks/floor.py write DB NOW              # read, add one record, atomic write
+    python benchmarks/floor.py import DB FILE NOW        # read both, add all, atomic write
+
+``--json stdlib|orjson|msgspec`` picks the parser; the default, ``auto``, uses
+the one ``showtrack.store`` imports (found by reading its source, not by
+importing it). Standard library only, apart from that optional parser.
+"""
+
+from __future__ import annotations
+
+import calendar
+import gc
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+
+def json_library(choice: str) -> tuple[str, Callable[[bytes], Any], Callable[[Any], bytes]]:
+    if choice == "auto":
+        choice = "stdlib"
+        spec = importlib.util.find_spec("showtrack")
+        if spec is not None and spec.submodule_search_locations:
+            store = Path(next(iter(spec.submodule_search_locations))) / "store.py"
+            try:
+                source = store.read_text(encoding="utf-8")
+            except OSError:
+                source = ""
+            for name in ("orjson", "msgspec"):
+                if re.search(rf"^\s*(import|from) {name}\b", source, re.MULTILINE):
+                    choice = name
+                    break
+    if choice == "orjson":
+        import orjson
+
+        return "orjson", orjson.loads, orjson.dumps
+    if choice == "msgspec":
+        import msgspec
+
+        return "msgspec", msgspec.json.decode, msgspec.json.encode
+    import json
+
+    def dumps(doc: Any) -> bytes:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return "stdlib", json.loads, dumps
+
+
+def load(path: str, loads: Callable[[bytes], Any]) -> Any:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    gc.disable()  # what a careful reader does; showtrack's store does the same
+    try:
+        return loads(data)
+    finally:
+        gc.enable()
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temp = tempfile.mkstemp(prefix=".floor.", suffix=".tmp", dir=folder)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def last_day(value: str | None) -> str:
+    """The last possible ISO day of a stored partial date ('' when undated)."""
+    if not value:
+        return ""
+    if len(value) >= 10:
+        return value[:10]
+    year = int(value[:4])
+    month = int(value[5:7]) if len(value) >= 7 else 12
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
+def count_countdown(db: Any, now: datetime) -> int:
+    """Seasons still to come or TBA, joined to their show (UTC viewer)."""
+    today = now.date().isoformat()
+    titles = {doc["slug"]: doc["title"] for doc in db["shows"].values()}
+    count = 0
+    for season in db["seasons"].values():
+        if season["show"] not in titles:
+            continue
+        premiere = season.get("premiere")
+        if premiere is None:
+            if season.get("status") not in ("released", "cancelled"):
+                count += 1
+        elif len(premiere) > 10:  # timed: compare instants
+            if instant(premiere) > now:
+                count += 1
+        elif last_day(premiere) >= today:
+            count += 1
+    return count
+
+
+def count_news_since(db: Any, now: datetime, days: int) -> int:
+    since = (now - timedelta(days=days)).date().isoformat()
+    return sum(1 for doc in db["announcements"].values() if last_day(doc.get("date")) >= since)
+
+
+def count_news_new(db: Any) -> int:
+    mark = db["state"]["1"].get("last_check") or ""
+    return sum(1 for doc in db["announcements"].values() if (doc.get("recorded_at") or "") > mark)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def news_doc(show: str, item: dict[str, Any], recorded: str) -> dict[str, Any]:
+    key = "\x1f".join((show, item.get("date") or "", item["kind"], item["headline"].lower()))
+    return {
+        "id": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        "show": show,
+        "season": item.get("season"),
+        "date": item.get("date"),
+        "kind": item["kind"],
+        "headline": item["headline"],
+        "body": item.get("body"),
+        "source": item.get("source"),
+        "url": item.get("url"),
+        "via": item.get("via"),
+        "recorded_at": recorded,
+    }
+
+
+def add(db: Any, docs: list[dict[str, Any]]) -> int:
+    """Insert new docs (dedupe by id) the way TinyDB numbers them."""
+    table = db["announcements"]
+    known = {doc.get("id") for doc in table.values()}
+    next_id = max((int(key) for key in table), default=0) + 1
+    added = 0
+    for doc in docs:
+        if doc["id"] in known:
+            continue
+        known.add(doc["id"])
+        table[str(next_id)] = doc
+        next_id += 1
+        added += 1
+    return added
+
+
+def main(argv: list[str]) -> int:
+    choice = "auto"
+    if argv[:1] == ["--json"]:
+        choice, argv = argv[1], argv[2:]
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    name, loads, dumps = json_library(choice)
+    mode, path, *rest = argv
+    if mode == "countdown":
+        print(count_countdown(load(path, loads), instant(rest[0])))
+    elif mode == "news-since":
+        print(count_news_since(load(path, loads), instant(rest[0]), int(rest[1])))
+    elif mode == "news-new":
+        print(count_news_new(load(path, loads)))
+    elif mode == "write":
+        now = instant(rest[0])
+        db = load(path, loads)
+        item = {"date": now.date().isoformat(), "kind": "trailer",
+                "headline": f"Floor teaser {os.getpid()} {now.isoformat()}", "source": "floor"}  # fmt: skip
+        slug = next(iter(db["shows"].values()))["slug"]
+        print(add(db, [news_doc(slug, item, stamp(now))]))
+        atomic_write(path, dumps(db))
+    elif mode == "import":
+        now = instant(rest[1])
+        db = load(path, loads)
+        incoming = load(rest[0], loads)
+        recorded = stamp(now)
+        docs = [
+            news_doc(show["slug"], item, recorded)
+            for show in incoming["shows"]
+            for item in show.get("announcements", ())
+        ]
+        print(add(db, docs))
+        atomic_write(path, dumps(db))
+    else:
+        print(f"unknown mode {mode!r}", file=sys.stderr)
+        return 2
+    if os.environ.get("FLOOR_VERBOSE"):
+        print(f"json library: {name}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
