@@ -217,7 +217,6 @@ def test_shows_table(runner: Callable[..., Callable[..., Result]]) -> None:
 
 SHOW = """\
 Heartstopper
-
 Network        Netflix
 Country        GB
 Genre          Teen drama

@@ -5,18 +5,18 @@ Nothing here prints, reads the clock or touches TinyDB.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from showtrack.dates import Countdown, PartialDate, countdown
 from showtrack.errors import NotFoundError, ShowNotFoundError
-from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
 from showtrack.models import ANNOUNCEMENT_KINDS, Announcement, Credit, Season, Show
-from showtrack.sources.jsonfile import Dataset
 from showtrack.store import Store
+
+if TYPE_CHECKING:
+    from showtrack.ics import CalendarEvent
+    from showtrack.sources.jsonfile import Dataset
 
 # --- finding a show ------------------------------------------------------------
 
@@ -36,6 +36,8 @@ def find_show(store: Store, query: str) -> Show:
             names.setdefault(normalise(name), show)
     if wanted and wanted in names:
         return names[wanted]
+    import difflib
+
     shown = query if len(query) <= 60 else query[:57] + "..."
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6) if wanted else []
     if close:
@@ -53,14 +55,12 @@ def find_show(store: Store, query: str) -> Show:
 CastStatus = Literal["returning", "new"]
 
 
-@dataclass(frozen=True, slots=True)
-class CastMember:
+class CastMember(NamedTuple):
     credit: Credit
     status: CastStatus | None  # stated, or 'returning' when the actor was in an earlier season
 
 
-@dataclass(frozen=True, slots=True)
-class CastList:
+class CastList(NamedTuple):
     show: Show
     season: int | None
     members: list[CastMember]
@@ -104,8 +104,7 @@ def cast_of(
 # --- countdown ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Premiere:
+class Premiere(NamedTuple):
     show: Show
     season: Season
     countdown: Countdown
@@ -172,8 +171,7 @@ def next_premiere(store: Store, show: Show, *, now: datetime, tz: tzinfo) -> Pre
 # --- news ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class News:
+class News(NamedTuple):
     mode: Literal["new", "since"]
     since: date | None
     last_check: datetime | None
@@ -241,8 +239,7 @@ def news(
 # --- timeline -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(NamedTuple):
     date: PartialDate
     kind: str
     season: int | None
@@ -275,8 +272,7 @@ def timeline(store: Store, show: Show) -> list[Milestone]:
 # --- shows --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ShowSummary:
+class ShowSummary(NamedTuple):
     show: Show
     seasons: list[Season]
     next: Premiere | None
@@ -297,8 +293,7 @@ def shows_overview(store: Store, *, now: datetime, tz: tzinfo) -> list[ShowSumma
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class ShowDetail:
+class ShowDetail(NamedTuple):
     show: Show
     seasons: list[Season]
     next: Premiere | None
@@ -321,6 +316,8 @@ def show_detail(
 
 def export_dataset(store: Store, show: Show | None = None) -> Dataset:
     """Everything stored (or one show's records), in the import format's terms."""
+    from showtrack.sources.jsonfile import Dataset
+
     slug = show.slug if show is not None else None
     shows = [show] if show is not None else store.shows()
     return Dataset(
@@ -335,6 +332,8 @@ def calendar_events(
     store: Store, show: Show | None = None, *, milestones: bool = False
 ) -> tuple[list[CalendarEvent], int]:
     """Premieres known to the day (and dated milestones, if asked); the count skipped."""
+    from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
+
     shows = {s.slug: s for s in ([show] if show is not None else store.shows())}
     events: list[CalendarEvent] = []
     skipped = 0

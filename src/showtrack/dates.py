@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from showtrack.errors import BadDateError
@@ -338,8 +338,7 @@ def _plain_date(text: str) -> date:
 CountdownState = Literal["upcoming", "today", "released", "tba"]
 
 
-@dataclass(frozen=True, slots=True)
-class Countdown:
+class Countdown(NamedTuple):
     """How far away a premiere is, seen from ``now`` in the viewer's zone."""
 
     state: CountdownState

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -133,6 +132,8 @@ class Credit:
 
 def announcement_id(show: str, date: PartialDate | None, kind: str, headline: str) -> str:
     """Stable id from show, date, kind and headline, so re-imports dedupe."""
+    import hashlib
+
     key = "\x1f".join((show, iso_or_none(date) or "", kind, " ".join(headline.split()).lower()))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 

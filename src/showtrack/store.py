@@ -16,21 +16,20 @@ import contextlib
 import gc
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial
 from showtrack.errors import DatabaseBusyError, DatabaseError
 from showtrack.models import Announcement, Credit, Season, Show
-from showtrack.sources.jsonfile import Dataset
+
+if TYPE_CHECKING:
+    from showtrack.sources.jsonfile import Dataset
 
 SCHEMA_VERSION = 2
 TABLES = ("shows", "seasons", "credits", "announcements", "feeds")
@@ -69,17 +68,36 @@ def _migrate(raw: Raw, version: int) -> None:
 # --- the file ------------------------------------------------------------------
 
 
-def _parse(path: Path, data: bytes) -> Raw:
-    """Parse and check a database file's bytes; DatabaseError names the file."""
+NEWS_KEY = b',"announcements":'
+HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds")
+
+
+def _loads(data: bytes) -> Any:
+    """orjson (about twice as fast on a large file); the stdlib where orjson refuses
+    something JSON allows (integers past 64 bits, lone surrogate escapes)."""
+    import orjson
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # loading many small dicts triggers hundreds of useless collections
+    try:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data.decode("utf-8"))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse(path: Path, data: bytes) -> Any:
+    """Parse a database file's bytes; DatabaseError names the file."""
     if not data.strip():
         raise DatabaseError(
             f"{path} is empty (0 bytes of data), so it is not a showtrack database. "
             "It was left untouched; move it away to start afresh."
         )
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # loading many small dicts triggers hundreds of useless collections
     try:
-        raw = json.loads(data.decode("utf-8"))
+        return _loads(data)
     except UnicodeDecodeError:
         raise DatabaseError(
             f"{path} is not UTF-8 text, so it cannot be a showtrack database."
@@ -91,9 +109,15 @@ def _parse(path: Path, data: bytes) -> Raw:
         raise DatabaseError(
             f"{path} is damaged: it is not valid JSON{where}. It was left untouched."
         ) from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+
+
+def _check_table(path: Path, table: str, docs: Any) -> None:
+    if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
+        raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
+
+
+def _check(path: Path, raw: Any, *, tables: tuple[str, ...] = TABLES) -> Raw:
+    """Refuse what is not a showtrack database we can read; migrate an older one."""
     state = raw.get("state") if isinstance(raw, dict) else None
     record = state.get("1") if isinstance(state, dict) else None
     version = record.get("schema_version") if isinstance(record, dict) else None
@@ -110,31 +134,83 @@ def _parse(path: Path, data: bytes) -> Raw:
         raise DatabaseError(
             f"{path} has an unknown schema version {version}. It was left untouched."
         )
-    for table in TABLES:
-        docs = raw.get(table, {})
-        if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
-            raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
+    for table in tables:
+        _check_table(path, table, raw.get(table, {}))
     if version < SCHEMA_VERSION:
         _migrate(raw, version)
     return raw  # type: ignore[no-any-return]
 
 
-def _read_file(path: Path) -> Raw:
+Stamp = tuple[int, int, int]
+
+
+@dataclass
+class _Loaded:
+    raw: Raw
+    news: bytes | None  # the announcements table, not parsed until it is needed
+    stamp: Stamp | None  # inode, size and mtime of the file that was read
+
+
+def _read_bytes(path: Path) -> tuple[bytes, Stamp]:
     try:
         with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
             data = handle.read()
     except IsADirectoryError:
         raise DatabaseError(f"{path} is a folder, not a showtrack database file.") from None
     except OSError as err:
         raise DatabaseError(f"Can't read the database {path}: {err.strerror or err}.") from None
-    return _parse(path, data)
+    return data, (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _stat_stamp(path: Path) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _split(data: bytes) -> tuple[Any, bytes] | None:
+    """The file as showtrack writes it ends with the announcements table: parse only
+    what comes before it. None when the layout is any other (then parse it all)."""
+    at = data.find(NEWS_KEY)
+    tail = data.rstrip()
+    if at < 0 or not tail.endswith(b"}}"):
+        return None
+    try:
+        head = _loads(data[:at] + b"}")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(head, dict) or not all(table in head for table in HEAD_TABLES):
+        return None
+    return head, tail[at + len(NEWS_KEY) : -1]
+
+
+def _load(path: Path, *, lazy_news: bool = True) -> _Loaded:
+    data, stamp = _read_bytes(path)
+    split = _split(data) if lazy_news and data.strip() else None
+    if split is not None:
+        head, news = split
+        tables = tuple(table for table in TABLES if table != "announcements")
+        return _Loaded(_check(path, head, tables=tables), news, stamp)
+    return _Loaded(_check(path, _parse(path, data)), None, stamp)
 
 
 def _encode(raw: Raw) -> bytes:
-    # A lone surrogate (from a broken "\\ud800" escape in some input) can only sit inside
-    # a JSON string, where backslashreplace writes it back as that same escape.
-    text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8", "backslashreplace")
+    """Compact JSON with the announcements table last, so readers can skip it."""
+    ordered = {key: raw[key] for key in HEAD_TABLES if key in raw}
+    ordered.update((key, value) for key, value in raw.items() if key not in ordered)
+    ordered["announcements"] = ordered.pop("announcements", {})
+    import orjson
+
+    try:
+        return orjson.dumps(ordered)
+    except TypeError:  # a lone surrogate: orjson refuses to write it
+        # A lone surrogate (from a broken "\\ud800" escape in some input) can only sit
+        # inside a JSON string, where backslashreplace writes it as that same escape.
+        text = json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -149,6 +225,8 @@ def _fsync_folder(folder: Path) -> None:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: all or nothing, durable, mode 0600 for new files."""
     folder = path.parent
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -318,8 +396,23 @@ class Store:
     """An open database. Reads come from one parse of the file."""
 
     path: Path
-    raw: Raw
+    loaded: _Loaded
     lock_timeout: float = LOCK_TIMEOUT
+
+    @property
+    def raw(self) -> Raw:
+        """Every table; the announcements are parsed on first use."""
+        loaded = self.loaded
+        if loaded.news is not None:
+            news = _parse(self.path, loaded.news)
+            _check_table(self.path, "announcements", news)
+            loaded.raw["announcements"] = news
+            loaded.news = None
+        return loaded.raw
+
+    def _head(self) -> Raw:
+        """The tables other than announcements, which may still be unparsed."""
+        return self.loaded.raw
 
     @classmethod
     def open(
@@ -336,7 +429,7 @@ class Store:
         """
         if not os.path.lexists(path):
             cls._create(path, now=now, seed=seed or bundled_dataset, lock_timeout=lock_timeout)
-        return cls(path, _read_file(path), lock_timeout)
+        return cls(path, _load(path), lock_timeout)
 
     @classmethod
     def _create(
@@ -353,11 +446,10 @@ class Store:
                 return
             raw: Raw = {}
             _migrate(raw, 0)
-            store = cls(path, raw)
-            tables = _Tables(store.raw)
+            tables = _Tables(raw)
             tables.insert_dataset(seed(), now=now)
             try:
-                atomic_write(path, _encode(store.raw))
+                atomic_write(path, _encode(tables.storage.raw))
             except OSError as err:
                 raise DatabaseError(
                     f"Can't create the database {path}: {err.strerror or err}."
@@ -366,7 +458,8 @@ class Store:
     # -- reads --
 
     def _docs(self, table: str) -> Iterable[dict[str, Any]]:
-        return self.raw.get(table, {}).values()
+        tables = self.raw if table == "announcements" else self._head()
+        return tables.get(table, {}).values()
 
     def _convert(
         self, table: str, build: Callable[[dict[str, Any]], Any], docs: Iterable[dict[str, Any]]
@@ -413,7 +506,8 @@ class Store:
             mark = _stamp(recorded_after)
             docs = (d for d in docs if (d.get("recorded_at") or "") > mark)
         if dated_from is not None:
-            docs = (d for d in docs if _last_day(d.get("date")) >= dated_from)
+            # '2023-05' may still be on or after '2023-05-15': compare at the stored precision
+            docs = (d for d in docs if (v := d.get("date")) and v[:10] >= dated_from[: len(v[:10])])
         return self._convert("announcements", announcement_from, docs)
 
     def feeds(self, show: str | None = None) -> list[Feed]:
@@ -425,7 +519,7 @@ class Store:
         return [show for show in self.shows() if show.tvmaze is not None]
 
     def state(self) -> dict[str, Any]:
-        return self.raw["state"]["1"]
+        return self._head()["state"]["1"]
 
     def show_checks(self) -> dict[str, datetime]:
         """When each show was last checked on its own (after the last plain check)."""
@@ -449,28 +543,27 @@ class Store:
         Nothing is written if the block raises; ``self.raw`` is then unchanged.
         """
         with _lock(self.path, self.lock_timeout):
-            raw = _read_file(self.path)
-            tables = _Tables(raw)
-            yield tables
+            # Read again under the lock unless the file is the very one already read
+            # (same inode, size and mtime: every write makes a new inode).
+            if _stat_stamp(self.path) != self.loaded.stamp:
+                self.loaded = _load(self.path)
+            tables = _Tables(self.raw)
+            try:
+                yield tables
+            except BaseException:
+                self.loaded = _load(self.path)  # the file is intact; drop what the block changed
+                raise
             if tables.storage.dirty or tables.changed:
+                data = _encode(tables.storage.raw)
                 try:
-                    atomic_write(Path(os.path.realpath(self.path)), _encode(tables.storage.raw))
+                    atomic_write(Path(os.path.realpath(self.path)), data)
                 except OSError as err:
+                    self.loaded = _load(self.path)
                     raise DatabaseError(
                         f"Can't write the database {self.path}: {err.strerror or err}. "
                         "It is as it was before this command."
                     ) from None
-            self.raw = tables.storage.raw
-
-
-def _last_day(value: Any) -> str:
-    """The last possible ISO day of a stored partial date ('' when undated)."""
-    if not value:
-        return ""
-    if len(value) >= 10:
-        return str(value)[:10]
-    parsed = _date(value)
-    return parsed.latest().isoformat() if parsed else ""
+                self.loaded = _Loaded(tables.storage.raw, None, _stat_stamp(self.path))
 
 
 @contextlib.contextmanager
@@ -506,6 +599,8 @@ class _Tables:
     """The write side, through TinyDB over an in-memory storage."""
 
     def __init__(self, raw: Raw) -> None:
+        from tinydb import TinyDB
+
         self.db = TinyDB(raw, storage=AtomicJSONStorage)
         storage = self.db.storage
         assert isinstance(storage, AtomicJSONStorage)
@@ -564,7 +659,9 @@ class _Tables:
 
 def bundled_dataset() -> Dataset:
     """The dataset shipped with showtrack (``data/*.json`` in the source tree)."""
-    from showtrack.sources.jsonfile import read_text
+    from importlib import resources
+
+    from showtrack.sources.jsonfile import Dataset, read_text
 
     folder = resources.files("showtrack") / "data"
     data = Dataset()
