@@ -317,17 +317,17 @@ def database(size: int, seed: int, schema: int = 1) -> dict[str, Any]:
     tables["shows"] = {str(i): doc for i, doc in enumerate(shows, 1)}
     tables["seasons"] = {str(i): doc for i, doc in enumerate(seasons, 1)}
     tables["credits"] = {str(i): doc for i, doc in enumerate(credits, 1)}
-    tables["announcements"] = announcements
-    return {
-        **tables,
-        "state": {
-            "1": {
-                "schema_version": schema,
-                "last_check": stamp(NOW - timedelta(days=3)),
-                "checks": {},
-            }
-        },
+    state = {
+        "1": {
+            "schema_version": schema,
+            "last_check": stamp(NOW - timedelta(days=3)),
+            "checks": {},
+        }
     }
+    # The order showtrack itself writes (store._encode): state first, announcements
+    # last, so that readers which do not need the news can skip parsing it.
+    head = {name: tables[name] for name in LAYOUTS[schema] if name != "announcements"}
+    return {"state": state, **head, "announcements": announcements}
 
 
 def import_document(size: int, seed: int) -> dict[str, Any]:

@@ -1,0 +1,84 @@
+"""Start-up hygiene, checked deterministically: which heavy modules a command imports.
+
+Every run pays for what it imports, so network, XML, calendar and Rich modules
+must stay inside the commands that use them (issue 6; timings are in benchmarks/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = [
+    "pydantic",
+    "httpx",
+    "httpcore",
+    "feedparser",
+    "defusedxml",
+    "icalendar",
+    "dateutil",
+    "dateutil.parser",
+    "rich",
+    "tinydb",
+    "orjson",
+    "filelock",
+    "showtrack.merge",
+    "showtrack.sync",
+    "showtrack.entry",
+]
+
+PROBE = """
+import json, sys
+from showtrack import cli
+try:
+    cli.lazy_command()(sys.argv[2:], prog_name="showtrack")
+except SystemExit:
+    pass
+heavy = json.loads(sys.argv[1])
+sys.stderr.write("MODULES=" + json.dumps(sorted(m for m in heavy if m in sys.modules)) + "\\n")
+"""
+
+
+def imported(tmp_path: Path, *args: str) -> list[str]:
+    env = {
+        **os.environ,
+        "SHOWTRACK_DB": str(tmp_path / "db.json"),
+        "SHOWTRACK_NOW": "2023-05-24T12:00:00+01:00",
+        "TZ": "Europe/London",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(HEAVY), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = next(text for text in done.stderr.splitlines() if text.startswith("MODULES="))
+    return list(json.loads(line.removeprefix("MODULES=")))
+
+
+def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
+    assert imported(tmp_path, "--help") == []
+
+
+@pytest.mark.parametrize("command", [["countdown"], ["cast", "heartstopper"], ["shows"]])
+def test_read_commands_import_only_the_store(tmp_path: Path, command: list[str]) -> None:
+    # the first run creates the database (a write: filelock, tinydb); the second only reads
+    imported(tmp_path, *command)
+    assert imported(tmp_path, *command) == ["orjson"]
+
+
+def test_news_since_reads_without_dateutil_for_iso_and_spans(tmp_path: Path) -> None:
+    imported(tmp_path, "countdown")
+    assert "dateutil.parser" not in imported(tmp_path, "news", "--since", "2023-04-01", "--peek")
+    assert "dateutil.parser" not in imported(tmp_path, "news", "--since", "2w", "--peek")
+
+
+def test_news_check_is_a_write(tmp_path: Path) -> None:
+    imported(tmp_path, "countdown")
+    assert imported(tmp_path, "news") == ["filelock", "orjson", "tinydb"]
