@@ -984,11 +984,35 @@ class _LazyCommands(MutableMapping[str, Any]):
         return len(self._loaders)
 
 
+def _listing_group() -> type[Any]:
+    from typer.core import TyperCommand, TyperGroup
+
+    class LazyGroup(TyperGroup):
+        """Lists its commands from their docstrings, without building them."""
+
+        summaries: dict[str, str | None] = {}  # noqa: RUF012 - set per instance below
+
+        def format_commands(self, ctx: Any, formatter: Any) -> None:
+            real = self.commands
+            self.commands = {
+                name: TyperCommand(name, help=self.summaries.get(name)) for name in real
+            }
+            try:
+                super().format_commands(ctx, formatter)
+            finally:
+                self.commands = real
+
+    return LazyGroup
+
+
 def lazy_command() -> Any:
     """The same command line as ``app``, with each subcommand built on first use."""
+    import inspect
+
     from typer import main as typer_main
 
     shell = typer.Typer(
+        cls=_listing_group(),
         name=app.info.name,
         help=app.info.help,
         no_args_is_help=True,
@@ -998,7 +1022,7 @@ def lazy_command() -> Any:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     shell.callback()(main_options)
-    group = typer_main.get_group(shell)
+    group: Any = typer_main.get_group(shell)
     loaders: dict[str, Callable[[], Any]] = {}
     for info in app.registered_commands:
         assert info.name is not None
@@ -1018,6 +1042,18 @@ def lazy_command() -> Any:
             suggest_commands=app.suggest_commands,
         )
     group.commands = _LazyCommands(loaders)
+    group.summaries = {
+        **{
+            info.name: info.help or inspect.getdoc(info.callback)
+            for info in app.registered_commands
+            if info.name
+        },
+        **{
+            sub.name: sub.help or sub.typer_instance.info.help
+            for sub in app.registered_groups
+            if sub.name and sub.typer_instance
+        },
+    }
     return group
 
 

@@ -6,7 +6,7 @@ minute with a UTC offset. Unknown (TBA) is ``None`` wherever a date is optional.
 
 from __future__ import annotations
 
-import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -21,22 +21,32 @@ MIN_YEAR = 1900
 MAX_YEAR = 2999
 MAX_TEXT = 100
 
-MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)  # English, whatever the locale
+MONTHS = {name.lower(): n for n, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])}
 MONTHS["sept"] = 9
-_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 
 _ISO_YEAR = re.compile(r"(\d{4})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DAY_MONTH_YEAR = re.compile(_WEEKDAY + _ORDINAL + r"\s+(?:of\s+)?" + _MONTH + r",?\s+(\d{4})")
-_MONTH_DAY_YEAR = re.compile(_WEEKDAY + _MONTH + r"\s+" + _ORDINAL + r",?\s+(\d{4})")
-_MONTH_YEAR = re.compile(_MONTH + r",?\s+(\d{4})")
+
+
+@functools.cache
+def _written_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """'3 Aug 2023', 'Aug 3, 2023', 'Dec 2022': compiled on first use (stored dates are ISO)."""
+    month = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+    weekday = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    ordinal = r"(\d{1,2})(?:st|nd|rd|th)?"
+    return (
+        re.compile(weekday + ordinal + r"\s+(?:of\s+)?" + month + r",?\s+(\d{4})"),
+        re.compile(weekday + month + r"\s+" + ordinal + r",?\s+(\d{4})"),
+        re.compile(month + r",?\s+(\d{4})"),
+    )
+
+
 _UNKNOWN = {"", "tba", "tbd", "tbc", "unknown", "none", "coming soon", "n/a"}
 
 EXAMPLES = "2023-04-24, '24 April 2023', 3d, 2w, '6 months', yesterday or last"
@@ -80,7 +90,8 @@ class PartialDate:
         if self.day is not None:
             return date(self.year, self.month or 1, self.day)
         month = self.month or 12
-        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+        following = date(self.year + 1, 1, 1) if month == 12 else date(self.year, month + 1, 1)
+        return following - timedelta(days=1)
 
     def sort_key(self) -> tuple[date, int, datetime]:
         """Earliest possible day first; on the same day a known time before a plain day."""
@@ -99,7 +110,7 @@ class PartialDate:
             day = self.earliest()
             return f"{day.strftime(prefix)}{day.day} {day:%b %Y}"
         if self.month is not None:
-            return f"{calendar.month_abbr[self.month]} {self.year}"
+            return f"{MONTH_ABBR[self.month - 1]} {self.year}"
         return str(self.year)
 
 
@@ -168,11 +179,12 @@ def parse_partial(text: str | None, *, tz: str | None = None) -> PartialDate | N
             return _checked(_year(match[1]), int(match[2]))
         if match := _ISO_DAY.fullmatch(cleaned):
             return _checked(_year(match[1]), int(match[2]), int(match[3]))
-        if match := _DAY_MONTH_YEAR.fullmatch(lowered):
+        day_month_year, month_day_year, month_year = _written_forms()
+        if match := day_month_year.fullmatch(lowered):
             return _checked(_year(match[3]), MONTHS[match[2]], int(match[1]))
-        if match := _MONTH_DAY_YEAR.fullmatch(lowered):
+        if match := month_day_year.fullmatch(lowered):
             return _checked(_year(match[3]), MONTHS[match[1]], int(match[2]))
-        if match := _MONTH_YEAR.fullmatch(lowered):
+        if match := month_year.fullmatch(lowered):
             return _checked(_year(match[2]), MONTHS[match[1]])
         if re.fullmatch(
             r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?", cleaned

@@ -13,7 +13,6 @@ faster than Rich's Table on a 1,000-row list.
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -105,6 +104,8 @@ def emit(blocks: list[Block]) -> None:
 
 def emit_json(doc: dict[str, Any]) -> None:
     """One JSON document on stdout; characters a terminal could act on are escaped."""
+    import json
+
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -78,6 +77,8 @@ HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds")
 def _loads(data: bytes) -> Any:
     """orjson (about twice as fast on a large file); the stdlib where orjson refuses
     something JSON allows (integers past 64 bits, lone surrogate escapes)."""
+    import json
+
     import orjson
 
     gc_was_enabled = gc.isenabled()
@@ -99,6 +100,8 @@ def _parse(path: Path, data: bytes) -> Any:
             f"{path} is empty (0 bytes of data), so it is not a showtrack database. "
             "It was left untouched; move it away to start afresh."
         )
+    import json
+
     try:
         return _loads(data)
     except UnicodeDecodeError:
@@ -263,6 +266,8 @@ def _encode(raw: Raw) -> bytes:
     try:
         return orjson.dumps(ordered)
     except TypeError:  # a lone surrogate: orjson refuses to write it
+        import json
+
         # A lone surrogate (from a broken "\\ud800" escape in some input) can only sit
         # inside a JSON string, where backslashreplace writes it as that same escape.
         text = json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
