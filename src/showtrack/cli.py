@@ -773,17 +773,12 @@ def export_command(
 
     Example: showtrack export heartstopper -o heartstopper.json
     """
-    import json
-
     from showtrack.sources.jsonfile import to_document
 
     run = _run(ctx)
     found = core.find_show(run.store, show) if show is not None else None
     doc = to_document(core.export_dataset(run.store, found))
-    _write_output(
-        output,
-        (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"),
-    )
+    _write_output(output, render.json_text(doc).encode("utf-8"))
 
 
 @app.command("calendar")
@@ -808,7 +803,10 @@ def calendar_command(
     events, skipped = core.calendar_events(run.store, found, milestones=milestones)
     name = f"{found.title} premieres" if found else "showtrack premieres"
     result = ics.build(events, name=name, now=run.now, skipped=skipped)
-    _write_output(output, result.data)
+    data = result.data
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        data = data.replace(b"\r\n", b"\n")  # on a screen a CR is a control byte; files keep CRLF
+    _write_output(output, data)
     if skipped:
         render.note(
             f"Left out {skipped} premiere{'s' if skipped != 1 else ''} not yet known to the day."

@@ -210,6 +210,7 @@ def news(
     With ``since``, undated announcements are left out and no check is recorded.
     """
     slug = show.slug if show is not None else None
+    titles = {s.slug: s.title for s in store.shows()}  # read everything before writing the check
     last = store.last_check(slug)
     if since is not None:
         items = store.announcements(slug, dated_from=since.isoformat())
@@ -228,11 +229,10 @@ def news(
             ]
         mode = "new"
         recorded = record_check
-        if record_check:
-            with store.writing() as tables:
-                tables.set_check(slug, now)
     items = sort_news(items)
-    titles = {s.slug: s.title for s in store.shows()}
+    if recorded:
+        with store.writing() as tables:
+            tables.set_check(slug, now)
     return News(mode, since, last, recorded, items, titles)
 
 
@@ -323,7 +323,7 @@ def export_dataset(store: Store, show: Show | None = None) -> Dataset:
     return Dataset(
         shows=shows,
         seasons=store.seasons(slug),
-        credits=[c for s in shows for c in store.credits(s.slug)],
+        credits=store.credits(slug) if slug is not None else store.all_credits(),
         announcements=store.announcements(slug),
     )
 

@@ -29,6 +29,7 @@ MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)  # English, whatever the lo
 MONTHS = {name.lower(): n for n, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])}
 MONTHS["sept"] = 9
 
+_HEDGED = re.compile(r"(?:coming|expected|due|returns|premieres|out)(?: in)? (.+)")
 _ISO_YEAR = re.compile(r"(\d{4})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -172,6 +173,8 @@ def parse_partial(text: str | None, *, tz: str | None = None) -> PartialDate | N
     lowered = cleaned.lower()
     if lowered in _UNKNOWN:
         return None
+    if match := _HEDGED.fullmatch(lowered):  # "Coming 2026", "expected in March 2025"
+        cleaned = lowered = match[1]
     try:
         if match := _ISO_YEAR.fullmatch(cleaned):
             return _checked(_year(match[1]))
@@ -327,8 +330,8 @@ def _plain_date(text: str) -> date:
             f"{text!r} is ambiguous (day/month or month/day?). Write it as an ISO date, "
             "e.g. 2023-04-24."
         )
-    if not re.search(r"\d", text) or re.fullmatch(r"\s*\d{1,3}\s*", text):
-        raise BadDateError(message)
+    if not re.search(r"\d", text) or not any(name in text.lower() for name in MONTHS):
+        raise BadDateError(message)  # without a month name dateutil could only guess ("The 100")
     from dateutil import parser
 
     first = datetime(2001, 1, 1)  # noqa: DTZ001 - only the date part is read

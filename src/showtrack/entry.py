@@ -68,8 +68,18 @@ def _checked_zone(tz: str | None) -> None:
             raise UsageError(f"--tz: {err}.") from None
 
 
-def _one(store: Store, data: Dataset, now: datetime, *, clear: bool = False) -> MergeReport:
-    return merge(store, data, now=now, origin=HAND, clear_missing=clear)
+def _add(store: Store, data: Dataset, now: datetime) -> MergeReport:
+    """Add records that must not exist yet (checked again under the lock)."""
+    return merge(store, data, now=now, origin=HAND, must_be_new=True)
+
+
+def _edit(store: Store, data: Dataset, fields: dict[str, Any], now: datetime) -> MergeReport:
+    """Apply exactly the fields the user gave to the record as stored under the lock,
+    so two edits queued behind each other both take effect."""
+    only = {name for name, value in fields.items() if value is not None}
+    if "runtime" in only:
+        only |= {"runtime_min", "runtime_max"}
+    return merge(store, data, now=now, origin=HAND, only=frozenset(only))
 
 
 # --- shows ---------------------------------------------------------------------------
@@ -90,7 +100,7 @@ def add_show(
         )
     data = Dataset()
     _valid(parse_show, {"slug": slug, "title": title, **_stated(fields)}, "", data)
-    _one(store, data, now)
+    _add(store, data, now)
     return data.shows[0]
 
 
@@ -100,7 +110,7 @@ def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime
     record = {key: value for key, value in record.items() if value not in ("", [])}
     data = Dataset()
     _valid(parse_show, record, "", data)
-    return _one(store, data, now, clear=True)
+    return _edit(store, data, fields, now)
 
 
 def add_show_from_tvmaze(
@@ -179,7 +189,7 @@ def add_season(
     season = _valid(
         parse_season, {"number": number, **_stated(fields)}, "", show.slug, tz or show.timezone
     )
-    _one(store, Dataset(seasons=[season]), now)
+    _add(store, Dataset(seasons=[season]), now)
     assert isinstance(season, Season)
     return season
 
@@ -197,7 +207,7 @@ def edit_season(
     record.update(_stated(fields))
     record = {key: value for key, value in record.items() if value not in ("", None)}
     season = _valid(parse_season, record, "", show.slug, tz or show.timezone)
-    return _one(store, Dataset(seasons=[season]), now, clear=True)
+    return _edit(store, Dataset(seasons=[season]), fields, now)
 
 
 # --- cast ------------------------------------------------------------------------------------
@@ -215,7 +225,7 @@ def add_credit(store: Store, show: Show, *, fields: dict[str, Any], now: datetim
         raise ShowtrackError(
             f"{credit.actor} is already in season {credit.season} of {show.title}; use 'showtrack edit cast'."
         )
-    _one(store, Dataset(credits=[credit]), now)
+    _add(store, Dataset(credits=[credit]), now)
     return credit
 
 
@@ -230,7 +240,7 @@ def edit_credit(
     record.update(_stated(fields))
     record = {key: value for key, value in record.items() if value not in ("", None)}
     credit = _valid(parse_credit, record, "", show.slug)
-    return _one(store, Dataset(credits=[credit]), now, clear=True)
+    return _edit(store, Dataset(credits=[credit]), fields, now)
 
 
 # --- news ---------------------------------------------------------------------------------------
@@ -242,7 +252,7 @@ def add_news(
     """Add an announcement; the flag is False when the same one was already there."""
     item = _valid(parse_announcement, _stated(fields), "", show.slug)
     assert isinstance(item, Announcement)
-    report = _one(store, Dataset(announcements=[item]), now)
+    report = merge(store, Dataset(announcements=[item]), now=now, origin=HAND)
     return item, report.counts["announcements"].added > 0
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from showtrack.dates import PartialDate, zone, zone_label
 from showtrack.models import Show
+from showtrack.render import safe
 
 PRODID = "-//showtrack//showtrack//EN"
 
@@ -71,13 +72,13 @@ def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", safe(name))
     stamp = now.replace(microsecond=0)
     for item in sorted(events, key=lambda e: (e.date.sort_key(), e.uid)):
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("summary", item.summary)
+        event.add("summary", safe(item.summary))  # RFC 5545 allows no control characters
         start = _start(item)
         event.add("dtstart", start)
         if item.date.at is None:
@@ -87,8 +88,8 @@ def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int
             event.add("duration", timedelta(minutes=30))
         description = "\n\n".join(text for text in (_local_note(item), item.description) if text)
         if description:
-            event.add("description", description)
-        event.add("categories", [item.category])
+            event.add("description", safe(description))
+        event.add("categories", [safe(item.category)])
         calendar.add_component(event)
     return CalendarFile(calendar.to_ical(), len(events), skipped)
 

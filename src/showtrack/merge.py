@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showtrack.dates import PartialDate, format_partial
-from showtrack.errors import DataError
+from showtrack.errors import DatabaseError, DataError, ShowtrackError
 from showtrack.models import Announcement, Credit, Season, Show
 from showtrack.sources.jsonfile import Dataset
 from showtrack.store import (
@@ -67,22 +67,27 @@ def _credit_key(show: str, season: int, actor: str) -> tuple[str, int, str]:
     return (show, season, " ".join(actor.split()).casefold())
 
 
-def _combine(old: Any, new: Any, *, clear_missing: bool) -> Any:
-    """Field-wise: the incoming value wins when it is stated (or when clearing)."""
-    if clear_missing:
-        return new
+def _combine(old: Any, new: Any) -> Any:
+    """Field-wise: the incoming value wins when it is stated."""
     if new is None or new == () or new == []:
         return old
     return new
 
 
-def _merged(old: Any, new: Any, *, clear_missing: bool) -> Any:
-    fields = {
-        name: _combine(getattr(old, name), getattr(new, name), clear_missing=clear_missing)
-        for name in old.__dataclass_fields__
-    }
-    if isinstance(new, Season) and new.runtime_min is not None:  # a runtime is one fact
-        fields["runtime_max"] = new.runtime_max
+def _merged(old: Any, new: Any, *, only: frozenset[str] | None) -> Any:
+    """``old`` updated from ``new``: every stated field, or exactly the fields in ``only``
+    (a hand edit, where an empty value clears the field)."""
+    if only is not None:
+        fields = {
+            name: getattr(new if name in only else old, name) for name in old.__dataclass_fields__
+        }
+    else:
+        fields = {
+            name: _combine(getattr(old, name), getattr(new, name))
+            for name in old.__dataclass_fields__
+        }
+        if isinstance(new, Season) and new.runtime_min is not None:  # a runtime is one fact
+            fields["runtime_max"] = new.runtime_max
     return replace(old, **fields)
 
 
@@ -91,10 +96,13 @@ def _date_text(value: PartialDate | None) -> str:
 
 
 class _Merger:
-    def __init__(self, now: datetime, origin: str, clear_missing: bool) -> None:
+    def __init__(
+        self, now: datetime, origin: str, only: frozenset[str] | None, must_be_new: bool
+    ) -> None:
         self.now = now
         self.origin = origin
-        self.clear_missing = clear_missing
+        self.only = only
+        self.must_be_new = must_be_new
         self.report = MergeReport()
         self.titles: dict[str, str] = {}
 
@@ -161,77 +169,90 @@ def merge(
     *,
     now: datetime,
     origin: str,
-    clear_missing: bool = False,
+    only: frozenset[str] | None = None,
+    must_be_new: bool = False,
     also: Callable[[Any], None] | None = None,
 ) -> MergeReport:
     """Merge ``incoming`` into the database in one atomic, locked write.
 
-    ``clear_missing`` makes an incoming record replace the stored one whole (hand
-    edits); otherwise a field the incoming record leaves empty keeps its value.
-    ``also`` runs inside the same write with the tables (sync saves feed state).
+    Records are compared with what is stored *under the lock*, so concurrent
+    writers never undo each other. A field the incoming record leaves empty keeps
+    its stored value; with ``only`` (hand edits) exactly those fields are taken,
+    empty ones clearing. ``must_be_new`` refuses a show, season or credit that
+    already exists (hand additions). ``also`` runs inside the same write with the
+    tables (sync saves feed state).
     """
-    merger = _Merger(now, origin, clear_missing)
+    merger = _Merger(now, origin, only, must_be_new)
     report = merger.report
     with store.writing() as tables:
-        shows = {doc["slug"]: (doc_id, doc) for doc_id, doc in tables.records("shows").items()}
-        known = set(shows) | {show.slug for show in incoming.shows}
-        owners = [
-            (kind, item.show)
-            for kind, items in (
-                ("season", incoming.seasons),
-                ("credit", incoming.credits),
-                ("announcement", incoming.announcements),
-            )
-            for item in items
-        ]
-        for kind, owner in owners:
-            if owner not in known:
-                raise DataError(
-                    f"{origin}: a {kind} for unknown show {owner!r}; add the show first."
-                )
-        merger.titles = {slug: doc["title"] for slug, (_, doc) in shows.items()}
-        merger.titles.update({show.slug: show.title for show in incoming.shows})
-
-        _merge_table(
-            tables,
-            "shows",
-            incoming.shows,
-            key=lambda s: s.slug,
-            existing={slug: (doc_id, doc) for slug, (doc_id, doc) in shows.items()},
-            build=show_from,
-            on_change=merger.show_changes,
-            merger=merger,
-        )
-        _merge_table(
-            tables,
-            "seasons",
-            incoming.seasons,
-            key=lambda s: (s.show, s.number),
-            existing={
-                (doc["show"], doc["number"]): (doc_id, doc)
-                for doc_id, doc in tables.records("seasons").items()
-            },
-            build=season_from,
-            on_change=merger.season_changes,
-            merger=merger,
-        )
-        _merge_table(
-            tables,
-            "credits",
-            incoming.credits,
-            key=lambda c: _credit_key(c.show, c.season, c.actor),
-            existing={
-                _credit_key(doc["show"], doc["season"], doc["actor"]): (doc_id, doc)
-                for doc_id, doc in tables.records("credits").items()
-            },
-            build=credit_from,
-            on_change=merger.credit_changes,
-            merger=merger,
-        )
-        _merge_announcements(tables, [*incoming.announcements, *report.changes], merger)
+        try:
+            _merge_all(tables, incoming, merger, origin)
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
+            raise DatabaseError(
+                f"{store.path} is damaged: a stored record is malformed ({type(err).__name__}: "
+                f"{err!s:.60}). It was left untouched."
+            ) from None
         if also is not None:
             also(tables)
     return report
+
+
+def _merge_all(tables: Any, incoming: Dataset, merger: _Merger, origin: str) -> None:
+    report = merger.report
+    shows = {doc["slug"]: (doc_id, doc) for doc_id, doc in tables.records("shows").items()}
+    known = set(shows) | {show.slug for show in incoming.shows}
+    owners = [
+        (kind, item.show)
+        for kind, items in (
+            ("season", incoming.seasons),
+            ("credit", incoming.credits),
+            ("announcement", incoming.announcements),
+        )
+        for item in items
+    ]
+    for kind, owner in owners:
+        if owner not in known:
+            raise DataError(f"{origin}: a {kind} for unknown show {owner!r}; add the show first.")
+    merger.titles = {slug: doc["title"] for slug, (_, doc) in shows.items()}
+    merger.titles.update({show.slug: show.title for show in incoming.shows})
+
+    _merge_table(
+        tables,
+        "shows",
+        incoming.shows,
+        key=lambda s: s.slug,
+        existing={slug: (doc_id, doc) for slug, (doc_id, doc) in shows.items()},
+        build=show_from,
+        on_change=merger.show_changes,
+        merger=merger,
+    )
+    _merge_table(
+        tables,
+        "seasons",
+        incoming.seasons,
+        key=lambda s: (s.show, s.number),
+        existing={
+            (doc["show"], doc["number"]): (doc_id, doc)
+            for doc_id, doc in tables.records("seasons").items()
+        },
+        build=season_from,
+        on_change=merger.season_changes,
+        merger=merger,
+    )
+    _merge_table(
+        tables,
+        "credits",
+        incoming.credits,
+        key=lambda c: _credit_key(c.show, c.season, c.actor),
+        existing={
+            _credit_key(doc["show"], doc["season"], doc["actor"]): (doc_id, doc)
+            for doc_id, doc in tables.records("credits").items()
+        },
+        build=credit_from,
+        on_change=merger.credit_changes,
+        merger=merger,
+    )
+    _merge_announcements(tables, [*incoming.announcements, *report.changes], merger)
 
 
 def _merge_table(
@@ -252,7 +273,7 @@ def _merge_table(
     for item in items:
         item_key = key(item)
         if item_key in pending:  # the same record twice in one input: the later wins
-            item = _merged(pending[item_key], item, clear_missing=merger.clear_missing)
+            item = _merged(pending[item_key], item, only=None)
         pending[item_key] = item
     for item_key, item in pending.items():
         owner = item.slug if table == "shows" else item.show
@@ -261,9 +282,11 @@ def _merge_table(
             inserts.append(model_doc(item))
             report.count(table, owner, "added")
             continue
+        if merger.must_be_new:
+            raise ShowtrackError(f"{_describe(table, item)} already exists; use 'showtrack edit'.")
         doc_id, doc = found
         old = build(doc)
-        new = _merged(old, item, clear_missing=merger.clear_missing)
+        new = _merged(old, item, only=merger.only)
         if new == old:
             report.count(table, owner, "unchanged")
             continue
@@ -271,6 +294,14 @@ def _merge_table(
         replacements[doc_id] = model_doc(new)
         report.count(table, owner, "updated")
     tables.apply(table, insert=inserts, replace=replacements)
+
+
+def _describe(table: str, item: Any) -> str:
+    if table == "shows":
+        return f"A show with slug {item.slug!r}"
+    if table == "seasons":
+        return f"Season {item.number} of {item.show!r}"
+    return f"{item.actor} in season {item.season} of {item.show!r}"
 
 
 def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger) -> None:
@@ -290,9 +321,7 @@ def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger
             continue
         doc_id, doc = found
         old = announcement_from(doc)
-        new = _merged(
-            old, replace(item, recorded_at=old.recorded_at), clear_missing=merger.clear_missing
-        )
+        new = _merged(old, replace(item, recorded_at=old.recorded_at), only=None)
         if new == old:
             report.count("announcements", item.show, "unchanged")
             continue

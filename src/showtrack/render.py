@@ -102,13 +102,19 @@ def emit(blocks: list[Block]) -> None:
     sys.stdout.flush()
 
 
-def emit_json(doc: dict[str, Any]) -> None:
-    """One JSON document on stdout; characters a terminal could act on are escaped."""
+def json_text(doc: dict[str, Any]) -> str:
+    """Indented JSON with the characters a terminal could act on (DEL, C1 controls,
+    bidi and invisible characters, lone surrogates) written as \\u escapes: the same
+    document to a parser, inert on a screen. json.dumps escapes only C0 itself."""
     import json
 
     text = json.dumps(doc, indent=2, ensure_ascii=False)
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def emit_json(doc: dict[str, Any]) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json_text(doc))
     sys.stdout.flush()
 
 

@@ -206,7 +206,7 @@ def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], memoryview
         stop = len(rest)
         while stop and rest[stop - 1] in b" \t\r\n":
             stop -= 1
-        if rest[stop - 2 : stop] != b"}}":
+        if not _closes(bytes(rest[max(stop - 3, 0) : stop])):
             raise DatabaseError(
                 f"{path} is damaged: it ends in the middle of the news. It was left untouched."
             )
@@ -240,12 +240,19 @@ def _load(path: Path, *, lazy_news: bool = True) -> _Loaded:
     return _Loaded(_check(path, _parse(path, data)), None, stamp)
 
 
+def _closes(tail: bytes) -> bool:
+    """The file ends as showtrack writes it: the last record, the announcements table
+    and the whole document all closed (``}}}``), or an empty table (``{}}``). Records
+    are flat, so no other place in the file has three closing braces in a row."""
+    return tail.endswith((b"}}}", b"{}}"))
+
+
 def _ends_whole(handle: Any) -> bool:
     """A cheap check that the file is not cut short or followed by garbage."""
     size = os.fstat(handle.fileno()).st_size
     position = handle.tell()
     handle.seek(max(size - 64, 0))
-    whole = bool(handle.read().rstrip().endswith(b"}}"))
+    whole = _closes(handle.read().rstrip())
     handle.seek(position)
     return whole
 
@@ -285,6 +292,15 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files left by a writer killed mid-write. Writers make them only while
+    holding the lock, so under the lock every one of them is stale."""
+    target = Path(os.path.realpath(path))
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -553,6 +569,9 @@ class Store:
         docs = [d for d in self._docs("seasons") if show is None or d.get("show") == show]
         return self._convert("seasons", season_from, docs)
 
+    def all_credits(self) -> list[Credit]:
+        return self._convert("credits", credit_from, self._docs("credits"))
+
     def credits(self, show: str, season: int | None = None) -> list[Credit]:
         docs = [
             d
@@ -623,6 +642,7 @@ class Store:
         with _lock(self.path, self.lock_timeout):
             # Read again under the lock unless the file is the very one already read
             # (same inode, size and mtime: every write makes a new inode).
+            _remove_stale_temps(self.path)
             if _stat_stamp(self.path) != self.loaded.stamp:
                 self.loaded = _load(self.path)
             tables = _Tables(self.raw)

@@ -346,17 +346,23 @@ def _drop_none(
 
 def to_document(data: Dataset) -> dict[str, Any]:
     """The import-format document for a dataset, sorted and stable."""
+    owned: dict[str, tuple[list[Season], list[Credit], list[Announcement]]] = {
+        show.slug: ([], [], []) for show in data.shows
+    }  # one pass over each table, not one per show
+    for season in data.seasons:
+        owned.setdefault(season.show, ([], [], []))[0].append(season)
+    for credit in data.credits:
+        owned.setdefault(credit.show, ([], [], []))[1].append(credit)
+    for item in data.announcements:
+        owned.setdefault(item.show, ([], [], []))[2].append(item)
     shows = []
     for show in sorted(data.shows, key=lambda item: item.slug):
         record = _drop_none(show.to_dict())
-        seasons = sorted((s for s in data.seasons if s.show == show.slug), key=lambda s: s.number)
-        credits = sorted(
-            (c for c in data.credits if c.show == show.slug),
-            key=lambda c: (c.season, c.actor.lower(), c.character or ""),
-        )
+        own_seasons, own_credits, own_news = owned[show.slug]
+        seasons = sorted(own_seasons, key=lambda s: s.number)
+        credits = sorted(own_credits, key=lambda c: (c.season, c.actor.lower(), c.character or ""))
         news = sorted(
-            (a for a in data.announcements if a.show == show.slug),
-            key=lambda a: (a.date is None, a.date.sort_key() if a.date else (), a.id),
+            own_news, key=lambda a: (a.date is None, a.date.sort_key() if a.date else (), a.id)
         )
         record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
         record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]

@@ -1,0 +1,1 @@
+"""Reliability suite: crash, fault, concurrency, damaged-file and hostile-input tests."""
