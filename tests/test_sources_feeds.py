@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -18,6 +19,9 @@ from sources_helpers import DATA, LocalServer, real, serve
 
 URL = "https://news.example.org/feed.xml"
 WORDS = ["Heartstopper"]
+
+# 10,000 cases in the long form (scripts/torture --long), 150 in the fast one.
+FUZZ_CASES = 10_000 if os.environ.get("SHOWTRACK_TORTURE") == "long" else 150
 
 
 @pytest.fixture
@@ -337,7 +341,7 @@ _XMLISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000) | _XMLISH.map(lambda s: s.encode("utf-8", "surrogatepass")))
 def test_parse_feed_never_raises_anything_but_source_error(data: bytes) -> None:
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,9 @@ from sources_helpers import DATA, LocalServer, answer, real, sequence, serve
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")
+
+# 10,000 cases in the long form (scripts/torture --long), 150 in the fast one.
+FUZZ_CASES = 10_000 if os.environ.get("SHOWTRACK_TORTURE") == "long" else 150
 
 
 @pytest.fixture
@@ -506,7 +510,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_JSON)
 def test_map_show_never_raises_anything_but_source_error(payload: Any) -> None:
     for candidate in (payload, {"id": 1, "name": "Fuzz", **_as_dict(payload)}):
