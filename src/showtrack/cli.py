@@ -7,11 +7,10 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, ParamSpec, TypeVar
 
 import typer
 
@@ -68,8 +67,7 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
     db: Path
 
 
@@ -137,8 +135,7 @@ TzOpt = Annotated[
 ]
 
 
-@dataclass
-class Run:
+class Run(NamedTuple):
     """What every command needs: the store, the instant, the viewer's zone."""
 
     store: Store

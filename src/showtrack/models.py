@@ -35,7 +35,7 @@ ANNOUNCEMENT_KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Show:
     slug: str
     title: str
@@ -71,7 +71,7 @@ class Show:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Season:
     show: str
     number: int
@@ -108,7 +108,7 @@ class Season:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Credit:
     show: str
     season: int
@@ -138,7 +138,7 @@ def announcement_id(show: str, date: PartialDate | None, kind: str, headline: st
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Announcement:
     show: str
     kind: str

@@ -151,11 +151,17 @@ def _check(path: Path, raw: Any, *, tables: tuple[str, ...] = TABLES) -> Raw:
 Stamp = tuple[int, int, int]
 
 
-@dataclass
 class _Loaded:
-    raw: Raw
-    news: Callable[[], memoryview] | None  # reads the announcements table, parsed when needed
-    stamp: Stamp | None  # inode, size and mtime of the file that was read
+    """A parsed file: its tables, the still-unparsed news, and which file it was."""
+
+    __slots__ = ("news", "raw", "stamp")
+
+    def __init__(
+        self, raw: Raw, news: Callable[[], memoryview] | None, stamp: Stamp | None
+    ) -> None:
+        self.raw = raw
+        self.news = news  # reads the announcements table, parsed when needed
+        self.stamp = stamp  # inode, size and mtime of the file that was read
 
 
 CHUNK = 1 << 20
