@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from showtrack import cli, store
@@ -91,6 +93,28 @@ def runner(tmp_path: Path) -> Callable[..., Invoker]:
         return Invoker(db if db is not None else tmp_path / "cli" / "showtrack.json")
 
     return make
+
+
+_COMMANDS: dict[int, Any] = {}
+
+
+def _command_once(app: Any) -> Any:
+    if id(app) not in _COMMANDS:
+        _COMMANDS[id(app)] = typer.main.get_command(app)
+    return _COMMANDS[id(app)]
+
+
+@pytest.fixture(autouse=True)
+def _build_the_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typer rebuilds the click command on every invoke (~40 ms); build it once."""
+    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
+
+
+def ok(result: Result) -> Result:
+    """A successful run: exit 0, no traceback."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert_clean(result)
+    return result
 
 
 def assert_clean(result: Result) -> None:

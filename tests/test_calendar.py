@@ -11,36 +11,15 @@ from typing import Any
 
 import icalendar
 import pytest
-import typer.testing
 import vobject
 from typer.testing import Result
 
-from conftest import Invoker, assert_clean
+from conftest import Invoker, ok
 
 Invoke = Callable[..., Result]
 Runner = Callable[..., Invoke]
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real" / "ical"
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: typer.Typer) -> Any:
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _build_the_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the click command on every invoke (~40 ms); build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    assert_clean(result)
-    return result
 
 
 # --- two readers -----------------------------------------------------------------------------

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.testing
 from typer.testing import Result
 
-from conftest import Invoker, assert_clean
+from conftest import Invoker, assert_clean, ok
 
 Invoke = Callable[..., Result]
 Runner = Callable[..., Invoke]
@@ -20,29 +19,8 @@ Runner = Callable[..., Invoke]
 LATER = {"SHOWTRACK_NOW": "2023-05-25T09:30:00+01:00"}
 
 
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    assert_clean(result)
-    return result
-
-
 def as_json(result: Result) -> Any:
     return json.loads(ok(result).stdout)
-
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: typer.Typer) -> Any:
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _build_the_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the click command on every invoke (~40 ms); build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
 
 
 @pytest.fixture(scope="module")

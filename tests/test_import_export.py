@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 import showtrack
-from conftest import NOW, Invoker, assert_clean
+from conftest import NOW, Invoker, assert_clean, ok
 from showtrack import cli
 from showtrack.dates import PartialDate
 from showtrack.models import Announcement, Credit, Season, Show
@@ -29,27 +28,6 @@ Runner = Callable[..., Invoke]
 
 DATA = Path(__file__).parent / "data" / "import"
 BUNDLED = Path(showtrack.__file__).parent / "data" / "heartstopper.json"
-
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: typer.Typer) -> Any:
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _build_the_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the click command on every invoke (~40 ms); build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    assert_clean(result)
-    return result
 
 
 def as_json(result: Result) -> Any:
