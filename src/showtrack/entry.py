@@ -8,7 +8,7 @@ one merge path. Removal is the only write that does not merge.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -133,7 +133,7 @@ def add_show_from_tvmaze(
     if not mapped.dataset.shows:
         raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
     if title:
-        mapped.dataset.shows[0] = replace(mapped.dataset.shows[0], title=title)
+        mapped.dataset.shows[0] = mapped.dataset.shows[0]._replace(title=title)
     merge(store, mapped.dataset, now=now, origin="TVmaze")
     return mapped.dataset.shows[0]
 

@@ -10,7 +10,7 @@ whole merge is one atomic write under the store's lock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,17 +78,12 @@ def _merged(old: Any, new: Any, *, only: frozenset[str] | None) -> Any:
     """``old`` updated from ``new``: every stated field, or exactly the fields in ``only``
     (a hand edit, where an empty value clears the field)."""
     if only is not None:
-        fields = {
-            name: getattr(new if name in only else old, name) for name in old.__dataclass_fields__
-        }
+        fields = {name: getattr(new if name in only else old, name) for name in old._fields}
     else:
-        fields = {
-            name: _combine(getattr(old, name), getattr(new, name))
-            for name in old.__dataclass_fields__
-        }
+        fields = {name: _combine(getattr(old, name), getattr(new, name)) for name in old._fields}
         if isinstance(new, Season) and new.runtime_min is not None:  # a runtime is one fact
             fields["runtime_max"] = new.runtime_max
-    return replace(old, **fields)
+    return old._replace(**fields)
 
 
 def _date_text(value: PartialDate | None) -> str:
@@ -321,7 +316,7 @@ def _merge_announcements(tables: Any, items: list[Announcement], merger: _Merger
             continue
         doc_id, doc = found
         old = announcement_from(doc)
-        new = _merged(old, replace(item, recorded_at=old.recorded_at), only=None)
+        new = _merged(old, item._replace(recorded_at=old.recorded_at), only=None)
         if new == old:
             report.count("announcements", item.show, "unchanged")
             continue

@@ -1,10 +1,13 @@
-"""Plain records: what a show, season, credit and announcement are. No I/O."""
+"""Plain records: what a show, season, credit and announcement are. No I/O.
+
+They are NamedTuples (immutable, ``_replace``, ``_fields``): defining four
+dataclasses was measured at about 8 ms of every command's start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from showtrack.dates import PartialDate, iso_or_none
 
@@ -35,8 +38,7 @@ ANNOUNCEMENT_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Show:
+class Show(NamedTuple):
     slug: str
     title: str
     aliases: tuple[str, ...] = ()
@@ -71,8 +73,7 @@ class Show:
         }
 
 
-@dataclass(frozen=True)
-class Season:
+class Season(NamedTuple):
     show: str
     number: int
     episodes: int | None = None
@@ -108,8 +109,7 @@ class Season:
         }
 
 
-@dataclass(frozen=True)
-class Credit:
+class Credit(NamedTuple):
     show: str
     season: int
     actor: str
@@ -138,8 +138,7 @@ def announcement_id(show: str, date: PartialDate | None, kind: str, headline: st
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Announcement:
+class _AnnouncementFields(NamedTuple):
     show: str
     kind: str
     headline: str
@@ -150,13 +149,33 @@ class Announcement:
     url: str | None = None
     via: str | None = None
     recorded_at: datetime | None = None
-    id: str = field(default="")
+    id: str = ""
 
-    def __post_init__(self) -> None:
-        if not self.id:
-            object.__setattr__(
-                self, "id", announcement_id(self.show, self.date, self.kind, self.headline)
-            )
+
+class Announcement(_AnnouncementFields):
+    """One dated piece of news; ``id`` is derived from show, date, kind and headline."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        show: str,
+        kind: str,
+        headline: str,
+        date: PartialDate | None = None,
+        season: int | None = None,
+        body: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        via: str | None = None,
+        recorded_at: datetime | None = None,
+        id: str = "",  # noqa: A002 - the field's name in the data model
+    ) -> Announcement:
+        if not id:
+            id = announcement_id(show, date, kind, headline)  # noqa: A001
+        return super().__new__(
+            cls, show, kind, headline, date, season, body, source, url, via, recorded_at, id
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
