@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,6 +94,23 @@ def runner(tmp_path: Path) -> Callable[..., Invoker]:
         return Invoker(db if db is not None else tmp_path / "cli" / "showtrack.json")
 
     return make
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database seeded from the bundled data by ``init``, made once per module."""
+    path = tmp_path_factory.mktemp("template") / "showtrack.json"
+    ok(Invoker(path)("init"))
+    return path
+
+
+@pytest.fixture
+def invoke(runner: Callable[..., Invoker], seeded_file: Path) -> Invoker:
+    """The CLI on a fresh copy of a database seeded from the bundled data."""
+    inv = runner()
+    inv.db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(seeded_file, inv.db)
+    return inv
 
 
 _COMMANDS: dict[int, Any] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -82,21 +81,6 @@ def read_both(data: bytes) -> tuple[str | None, dict[str, dict[str, Any]]]:
 
 
 # --- databases --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "showtrack.json"
-    ok(Invoker(path)("init"))
-    return path
-
-
-@pytest.fixture
-def invoke(runner: Runner, seeded_file: Path) -> Invoke:
-    inv = runner()
-    inv.db.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(seeded_file, inv.db)
-    return inv
 
 
 def crafted(make_db: Callable[..., Path], *seasons: dict[str, Any], **show: Any) -> Invoke:

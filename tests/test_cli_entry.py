@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import Result
 
-from conftest import Invoker, assert_clean, ok
+from conftest import assert_clean, ok
 
 Invoke = Callable[..., Result]
 Runner = Callable[..., Invoke]
@@ -21,23 +19,6 @@ LATER = {"SHOWTRACK_NOW": "2023-05-25T09:30:00+01:00"}
 
 def as_json(result: Result) -> Any:
     return json.loads(ok(result).stdout)
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database seeded from the bundled data by ``init``, made once and copied per test."""
-    path = tmp_path_factory.mktemp("template") / "showtrack.json"
-    ok(Invoker(path)("init"))
-    return path
-
-
-@pytest.fixture
-def invoke(runner: Runner, seeded_file: Path) -> Invoke:
-    """The CLI on a fresh copy of a database seeded from the bundled data."""
-    inv = runner()
-    inv.db.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(seeded_file, inv.db)
-    return inv
 
 
 def exported(invoke: Invoke, *args: str) -> dict[str, Any]:

@@ -46,22 +46,6 @@ def with_stdin(db: Path, data: bytes, *args: str) -> Result:
     return CliRunner().invoke(cli.app, list(args), input=data, env=env, catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "showtrack.json"
-    ok(Invoker(path)("init"))
-    return path
-
-
-@pytest.fixture
-def invoke(runner: Runner, seeded_file: Path) -> Invoke:
-    """The CLI on a fresh copy of a database seeded from the bundled data."""
-    inv = runner()
-    inv.db.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(seeded_file, inv.db)
-    return inv
-
-
 def empty_db(path: Path) -> Invoke:
     """A new empty database, made the documented way: ``--db PATH init --empty``."""
     inv = Invoker(path)
