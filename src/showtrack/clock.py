@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, tzinfo
 
 from showtrack.errors import UsageError
 
@@ -31,23 +29,33 @@ def now() -> datetime:
     return value.astimezone(UTC)
 
 
-def local_zone() -> ZoneInfo:
-    """The viewer's zone: ``TZ`` if it names an IANA zone, else /etc/localtime, else UTC."""
+def local_zone() -> tzinfo:
+    """The viewer's zone: ``TZ`` if it names an IANA zone, else /etc/localtime, else UTC.
+
+    Plain ``UTC`` is the stdlib's fixed zone, which needs no zone file: importing
+    zoneinfo and reading one costs a few ms of every start-up.
+    """
     name = os.environ.get("TZ", "").lstrip(":").strip()
+    if name == "UTC":
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    link = Path("/etc/localtime")
     try:
-        target = str(link.resolve())
+        target = os.path.realpath("/etc/localtime")
     except OSError:
         target = ""
     marker = "zoneinfo/"
     if marker in target:
+        key = target.split(marker, 1)[1]
+        if key == "UTC":
+            return UTC
         try:
-            return ZoneInfo(target.split(marker, 1)[1])
+            return ZoneInfo(key)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return ZoneInfo("UTC")
+    return UTC

@@ -22,10 +22,9 @@ import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial
 from showtrack.errors import DatabaseBusyError, DatabaseError
@@ -436,8 +435,7 @@ def announcement_from(doc: dict[str, Any]) -> Announcement:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
+class Feed(NamedTuple):
     """A news feed followed for a show, with what sync needs to fetch it politely."""
 
     show: str
@@ -487,13 +485,15 @@ def model_doc(model: Show | Season | Credit) -> dict[str, Any]:
 # --- the store ---------------------------------------------------------------------
 
 
-@dataclass
 class Store:
     """An open database. Reads come from one parse of the file."""
 
-    path: Path
-    loaded: _Loaded
-    lock_timeout: float = LOCK_TIMEOUT
+    __slots__ = ("path", "loaded", "lock_timeout")
+
+    def __init__(self, path: Path, loaded: _Loaded, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = path
+        self.loaded = loaded
+        self.lock_timeout = lock_timeout
 
     @property
     def raw(self) -> Raw:

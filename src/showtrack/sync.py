@@ -9,7 +9,7 @@ each failure is reported as one line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -103,8 +103,7 @@ def sync(
             fresh_keys.append(key)
             incoming.announcements.append(item)
         feed_updates.append(
-            replace(
-                feed,
+            feed._replace(
                 title=parsed.title or feed.title,
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
