@@ -26,6 +26,8 @@ HEAVY = [
     "rich",
     "tinydb",
     "orjson",
+    "dataclasses",
+    "zoneinfo",
     "filelock",
     "showtrack.merge",
     "showtrack.sync",
@@ -44,12 +46,12 @@ sys.stderr.write("MODULES=" + json.dumps(sorted(m for m in heavy if m in sys.mod
 """
 
 
-def imported(tmp_path: Path, *args: str) -> list[str]:
+def imported(tmp_path: Path, *args: str, tz: str = "Europe/London") -> list[str]:
     env = {
         **os.environ,
         "SHOWTRACK_DB": str(tmp_path / "db.json"),
         "SHOWTRACK_NOW": "2023-05-24T12:00:00+01:00",
-        "TZ": "Europe/London",
+        "TZ": tz,
     }
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(HEAVY), *args],
@@ -66,11 +68,28 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     assert imported(tmp_path, "--help") == []
 
 
-@pytest.mark.parametrize("command", [["countdown"], ["cast", "heartstopper"], ["shows"]])
-def test_read_commands_import_only_the_store(tmp_path: Path, command: list[str]) -> None:
-    # the first run creates the database (a write: filelock, tinydb); the second only reads
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["countdown"], ["zoneinfo"]),  # a named zone needs the zone database
+        (["shows"], ["zoneinfo"]),
+        (["cast", "heartstopper"], []),  # cast shows no time, so no zone is looked up
+        (["news", "--peek"], []),
+    ],
+)
+def test_read_commands_on_small_data_import_nothing_heavy(
+    tmp_path: Path, command: list[str], expected: list[str]
+) -> None:
+    # the first run creates the database (a write: filelock, tinydb, orjson); the second
+    # only reads, and a small file is parsed by the stdlib's json
     imported(tmp_path, *command)
-    assert imported(tmp_path, *command) == ["orjson"]
+    assert imported(tmp_path, *command) == expected
+
+
+def test_utc_needs_no_zone_database(tmp_path: Path) -> None:
+    imported(tmp_path, "countdown")
+    assert imported(tmp_path, "countdown", tz="UTC") == []
+    assert imported(tmp_path, "countdown", "--tz", "Asia/Tokyo", tz="UTC") == ["zoneinfo"]
 
 
 def test_news_since_reads_without_dateutil_for_iso_and_spans(tmp_path: Path) -> None:
@@ -81,4 +100,4 @@ def test_news_since_reads_without_dateutil_for_iso_and_spans(tmp_path: Path) -> 
 
 def test_news_check_is_a_write(tmp_path: Path) -> None:
     imported(tmp_path, "countdown")
-    assert imported(tmp_path, "news") == ["filelock", "orjson", "tinydb"]
+    assert imported(tmp_path, "news") == ["dataclasses", "filelock", "orjson", "tinydb"]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from datetime import datetime, tzinfo
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -67,8 +67,13 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class Settings(NamedTuple):
-    db: Path
+class Settings:
+    """The global options, kept on the Typer context."""
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
 
 
 def _version(value: bool) -> None:
@@ -135,12 +140,25 @@ TzOpt = Annotated[
 ]
 
 
-class Run(NamedTuple):
-    """What every command needs: the store, the instant, the viewer's zone."""
+class Run:
+    """What every command needs: the store, the instant, the viewer's zone.
 
-    store: Store
-    now: datetime
-    tz: tzinfo
+    The host's zone is looked up on first use: commands that show no time
+    (cast, news) then never load the zone database.
+    """
+
+    __slots__ = ("_tz", "now", "store")
+
+    def __init__(self, store: Store, now: datetime, tz: tzinfo | None) -> None:
+        self.store = store
+        self.now = now
+        self._tz = tz
+
+    @property
+    def tz(self) -> tzinfo:
+        if self._tz is None:
+            self._tz = clock.local_zone()
+        return self._tz
 
 
 LOCK_ENV = "SHOWTRACK_LOCK_TIMEOUT"
@@ -165,7 +183,7 @@ def _run(
     ctx: typer.Context, tz_name: str | None = None, *, lock_timeout: float | None = None
 ) -> Run:
     now = clock.now()
-    tz = clock.local_zone()
+    tz = None
     if tz_name is not None:
         try:
             tz = dates.zone(tz_name)

@@ -47,7 +47,7 @@ def _placeholders() -> dict[int, str]:
 
 
 _SAFE = _placeholders()
-_JSON_UNSAFE = re.compile(
+_JSON_UNSAFE = (  # compiled by re on first use: only --json output needs it
     "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
@@ -109,7 +109,7 @@ def json_text(doc: dict[str, Any]) -> str:
     import json
 
     text = json.dumps(doc, indent=2, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def emit_json(doc: dict[str, Any]) -> None:

@@ -74,16 +74,23 @@ NEWS_KEY = b',"announcements":'
 HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds")
 
 
-def _loads(data: bytes | memoryview) -> Any:
-    """orjson (about twice as fast on a large file); the stdlib where orjson refuses
-    something JSON allows (integers past 64 bits, lone surrogate escapes)."""
-    import json
+SMALL_JSON = 256 * 1024  # below this the stdlib parses as fast as orjson can be imported
 
-    import orjson
+
+def _loads(data: bytes | memoryview) -> Any:
+    """orjson on a large file (about twice as fast); the stdlib on a small one, and
+    where orjson refuses something JSON allows (integers past 64 bits, lone
+    surrogate escapes). Importing orjson (it imports json and dataclasses) costs
+    more than the stdlib takes to parse the bundled data."""
+    import json
 
     gc_was_enabled = gc.isenabled()
     gc.disable()  # loading many small dicts triggers hundreds of useless collections
     try:
+        if len(data) < SMALL_JSON:
+            return json.loads(bytes(data).decode("utf-8"))
+        import orjson
+
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
@@ -679,9 +686,16 @@ def _on_or_after(value: Any, day: str) -> bool:
     return own >= day[: len(own)]
 
 
-_DATED = re.compile(rb'"date":"([0-9][0-9T:+\-]{3,24})"')
 _RECORD_START = b'{"id":'
-_NEXT_RECORD = re.compile(rb'\},"[0-9]{1,12}":\{"id":')
+
+
+@functools.cache
+def _scan_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A ``"date"`` field, and the start of the next record (compiled on first use)."""
+    return (
+        re.compile(rb'"date":"([0-9][0-9T:+\-]{3,24})"'),
+        re.compile(rb'\},"[0-9]{1,12}":\{"id":'),
+    )
 
 
 def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
@@ -701,8 +715,9 @@ def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
     stop = len(news)
     limit = day.encode("ascii")
     found: list[dict[str, Any]] = []
+    dated, next_record = _scan_patterns()
     after = 0  # records must come in order, each after the last one taken
-    for match in _DATED.finditer(data, 0, stop):
+    for match in dated.finditer(data, 0, stop):
         value = match[1]
         own = value[:10]
         if own < limit[: len(own)]:
@@ -710,7 +725,7 @@ def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
         start = data.rfind(_RECORD_START, after, match.start())
         if start < 0:
             return None
-        following = _NEXT_RECORD.search(data, match.end(), stop)
+        following = next_record.search(data, match.end(), stop)
         end = following.start() + 1 if following is not None else stop - 1
         try:
             record = orjson.loads(news[start:end])
