@@ -1,6 +1,9 @@
-"""The command line: options -> core -> render. The only module that exits."""
+"""The command line: options -> core -> render. The only module that exits.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: Typer reads each command's
+annotations at run time, and as strings it compiles and evaluates every one
+(about 3 ms a run); evaluated once at definition they cost less.
+"""
 
 import functools
 import importlib
@@ -149,7 +152,7 @@ class Run:
 
     __slots__ = ("_tz", "now", "store")
 
-    def __init__(self, store: Store, now: datetime, tz: tzinfo | None) -> None:
+    def __init__(self, store: "Store", now: datetime, tz: tzinfo | None) -> None:
         self.store = store
         self.now = now
         self._tz = tz
@@ -656,7 +659,7 @@ def add_news_command(
     render.note(f"Added news {item.id[:8]}." if added else f"Already known (news {item.id[:8]}).")
 
 
-def _confirm_removal(plan: entry.Removal, yes: bool) -> None:
+def _confirm_removal(plan: "entry.Removal", yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
