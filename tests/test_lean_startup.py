@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import Invoker, ok
-from showtrack import clock, store
+from showtrack import clock, render, store
 from showtrack.dates import PartialDate
 
 # --- PartialDate: a value ---------------------------------------------------------
@@ -169,3 +169,21 @@ def test_a_large_news_table_with_a_lone_surrogate_is_read(
     headlines = [item["headline"] for item in json.loads(result.stdout)["announcements"]]
     assert len(headlines) == 3000
     assert all(headline.endswith("\udc80") for headline in headlines)
+
+
+# --- safe(): printable text passes through untouched ---------------------------------------
+
+
+def test_every_character_made_visible_is_unprintable() -> None:
+    # safe() skips the table for printable text; that is exact only while this holds
+    table = render._placeholders()
+    assert table
+    assert [code for code in table if chr(code).isprintable()] == []
+
+
+def test_safe_replaces_each_character_of_the_table() -> None:
+    table = render._placeholders()
+    for code, shown in table.items():
+        assert render.safe(f"a{chr(code)}b") == f"a{shown}b"
+    assert render.safe("Nick's older brother — café") == "Nick's older brother — café"
+    assert render.safe("tab\there") == "tab\there"  # tab and newline are kept

@@ -46,7 +46,7 @@ def _placeholders() -> dict[int, str]:
     return table
 
 
-_SAFE = _placeholders()
+_SAFE: dict[int, str] = {}  # built on first need: most text is printable as it is
 _JSON_UNSAFE = (  # compiled by re on first use: only --json output needs it
     "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
@@ -54,7 +54,12 @@ _JSON_UNSAFE = (  # compiled by re on first use: only --json output needs it
 
 def safe(value: object) -> str:
     """Text from data, with control, bidi and invisible characters made visible."""
-    return str(value).translate(_SAFE)
+    text = str(value)
+    if text.isprintable():  # every character the table replaces is unprintable
+        return text
+    if not _SAFE:
+        _SAFE.update(_placeholders())
+    return text.translate(_SAFE)
 
 
 # --- printing ------------------------------------------------------------------
