@@ -3,8 +3,6 @@
 Nothing here prints, reads the clock or touches TinyDB.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -314,7 +312,7 @@ def show_detail(
 # --- export and calendar -------------------------------------------------------------------
 
 
-def export_dataset(store: Store, show: Show | None = None) -> Dataset:
+def export_dataset(store: Store, show: Show | None = None) -> "Dataset":
     """Everything stored (or one show's records), in the import format's terms."""
     from showtrack.sources.jsonfile import Dataset
 
@@ -330,7 +328,7 @@ def export_dataset(store: Store, show: Show | None = None) -> Dataset:
 
 def calendar_events(
     store: Store, show: Show | None = None, *, milestones: bool = False
-) -> tuple[list[CalendarEvent], int]:
+) -> tuple[list["CalendarEvent"], int]:
     """Premieres known to the day (and dated milestones, if asked); the count skipped."""
     from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
 

@@ -4,8 +4,6 @@ They are NamedTuples (immutable, ``_replace``, ``_fields``): defining four
 dataclasses was measured at about 8 ms of every command's start-up.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -170,7 +168,7 @@ class Announcement(_AnnouncementFields):
         via: str | None = None,
         recorded_at: datetime | None = None,
         id: str = "",  # noqa: A002 - the field's name in the data model
-    ) -> Announcement:
+    ) -> "Announcement":
         if not id:
             id = announcement_id(show, date, kind, headline)  # noqa: A001
         return super().__new__(
