@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typer.main
 
+from conftest import Invoker
 from showtrack.cli import app
 
 README = Path(__file__).parent.parent / "README.md"
@@ -33,3 +36,32 @@ def test_command_has_help(name: str) -> None:
     for param in command.params:
         if param.param_type_name == "option" and param.name not in ("help",):
             assert getattr(param, "help", None), f"{name} {param.opts} has no help"
+
+
+def _console_blocks(text: str) -> list[str]:
+    return re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_quickstart_shows_what_the_program_prints(
+    runner: Callable[..., Invoker], tmp_path: Path
+) -> None:
+    """Each ``$ showtrack ...`` line of the README's console blocks, run on a fresh
+    database at 80 columns, prints exactly the lines under it."""
+    blocks = _console_blocks(README.read_text(encoding="utf-8"))
+    assert blocks, "the README has no console example"
+    for number, block in enumerate(blocks):
+        invoke = runner(tmp_path / f"readme-{number}.json")
+        env: dict[str, str | None] = {"COLUMNS": "80"}
+        steps = re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
+        assert steps, block
+        for step in steps:
+            command, _, expected = step.partition("\n")
+            words = shlex.split(command)
+            if words[0] == "export":
+                env.update(word.split("=", 1) for word in words[1:])  # type: ignore[misc]
+                continue
+            assert words[0] == "showtrack", command
+            result = invoke(*words[1:], env_extra=env)
+            assert result.exit_code == 0, (command, result.output)
+            shown = [line.rstrip() for line in result.stdout.rstrip("\n").splitlines()]
+            assert shown == expected.rstrip("\n").splitlines(), command
