@@ -308,3 +308,27 @@ def test_error_messages_hide_credentials_and_control_characters(server: LocalSer
         fetch(hostile)
     assert "\x1b" not in str(caught.value)
     assert "\x07" not in str(caught.value)
+
+
+def test_a_host_that_cannot_be_looked_up_fails_at_once() -> None:
+    # offline, `search` used to wait 1 + 2 + 4 s before saying so; a lookup that
+    # failed is reported at once (the transport raises what httpcore raises for it)
+    import socket
+
+    import httpx
+
+    calls: list[str] = []
+
+    def offline(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        lookup = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        raise httpx.ConnectError(str(lookup), request=request) from lookup
+
+    sleeps = Sleeps()
+    url = "https://api.tvmaze.example/search/shows?q=x"
+    with httpx.Client(transport=httpx.MockTransport(offline)) as client:
+        with pytest.raises(SourceError, match="can't connect.*name resolution") as caught:
+            fetch(url, retries=3, sleep=sleeps, client=client)
+    assert sleeps.waits == []
+    assert calls == [url]
+    assert_one_line(caught.value, url)

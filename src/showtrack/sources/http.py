@@ -121,9 +121,9 @@ def fetch(
 
     ``timeout`` bounds connecting and each read; ``deadline`` bounds one whole
     attempt (headers and body). ``max_bytes`` caps the decoded body. On 429 or
-    5xx (and on a refused connection) the request is retried up to ``retries``
-    times, waiting 1, 2, 4 … seconds or what ``Retry-After`` asks, at most
-    60 seconds. ``etag``/``last_modified`` make the request conditional: an
+    5xx, and on a refused connection, the request is retried up to ``retries``
+    times, waiting 1, 2, 4 … seconds or what ``Retry-After`` asks, at most 60
+    seconds; a host name that can't be looked up (offline) fails at once. ``etag``/``last_modified`` make the request conditional: an
     unchanged resource gives ``not_modified=True`` and an empty body.
     """
     import httpx
@@ -156,7 +156,7 @@ def fetch(
                 wait = BACKOFF_BASE * 2**attempt if retry.wait is None else retry.wait
                 sleep(min(max(wait, 0.0), MAX_RETRY_WAIT))
             except httpx.ConnectError as err:
-                if attempt >= retries:
+                if attempt >= retries or _unresolved(err):
                     raise SourceError(
                         f"Can't fetch {where}: can't connect ({_reason(err)}).", url=url
                     ) from None
@@ -177,6 +177,21 @@ def fetch(
     finally:
         if own_client:
             active.close()
+
+
+def _unresolved(err: BaseException) -> bool:
+    """The host name could not be looked up: offline, or no such host. Waiting a few
+    seconds does not change that, so it is reported at once instead of retried."""
+    import socket
+
+    seen: BaseException | None = err
+    for _ in range(8):  # httpx -> httpcore -> socket
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _reason(err: BaseException) -> str:
