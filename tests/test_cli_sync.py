@@ -179,6 +179,44 @@ def test_add_show_from_tvmaze_and_search(
     assert {season["number"] for season in show["seasons"]} >= {1, 2, 3}
 
 
+def test_add_show_from_tvmaze_keeps_the_fields_given_by_hand(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    server.static(SHOW_PATH, json.dumps(STREAMER).encode())
+    invoke = runner()
+    added = invoke(
+        "add", "show", "--tvmaze", "53366", "--slug", "hs-tv", "--network", "Netflix UK",
+        "--timezone", "America/New_York", "--alias", "HS", "--summary", "In my words.",
+        env_extra=tvmaze_env(server),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    show = json.loads(invoke("show", "hs-tv", "--json").stdout)["show"]
+    assert show["network"] == "Netflix UK"
+    assert show["timezone"] == "America/New_York"
+    assert show["aliases"] == ["HS"]
+    assert show["summary"] == "In my words."
+    assert show["title"] == STREAMER["name"]  # what was not given comes from TVmaze
+    assert show["tvmaze"] == 53366
+
+
+def test_add_show_from_tvmaze_checks_hand_fields_before_fetching(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    server.static(SHOW_PATH, json.dumps(STREAMER).encode())
+    invoke = runner()
+    invoke("countdown")  # create the database
+    before = invoke.db.read_bytes()
+    bad = invoke(
+        "add", "show", "--tvmaze", "53366", "--timezone", "Mars/Olympus",
+        env_extra=tvmaze_env(server),
+    )  # fmt: skip
+    assert bad.exit_code == 2, bad.output
+    assert "timezone" in bad.stderr
+    assert_clean(bad)
+    assert server.hits(SHOW_PATH) == []
+    assert invoke.db.read_bytes() == before
+
+
 def test_sync_quiet_gives_up_at_once_when_another_writer_holds_the_lock(
     linked: Invoker, server: LocalServer
 ) -> None:

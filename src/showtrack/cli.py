@@ -459,7 +459,9 @@ def add_show_command(
         source=source,
     )  # fmt: skip
     if tvmaze is not None:
-        show = entry.add_show_from_tvmaze(run.store, tvmaze, title=title, slug=slug, now=run.now)
+        show = entry.add_show_from_tvmaze(
+            run.store, tvmaze, title=title, slug=slug, now=run.now, fields=fields
+        )
     elif title is None:
         raise UsageError("Give the show's title, or --tvmaze ID to add it from TVmaze.")
     else:

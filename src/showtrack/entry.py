@@ -114,11 +114,25 @@ def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime
 
 
 def add_show_from_tvmaze(
-    store: Store, tvmaze_id: int, *, title: str | None, slug: str | None, now: datetime
+    store: Store,
+    tvmaze_id: int,
+    *,
+    title: str | None,
+    slug: str | None,
+    now: datetime,
+    fields: dict[str, Any] | None = None,
 ) -> Show:
-    """Create a show from TVmaze (one request) and link it for sync."""
+    """Create a show from TVmaze (one request) and link it for sync.
+
+    Hand-given ``fields`` (and ``title``) replace what TVmaze says; they are
+    checked before anything is fetched.
+    """
     from showtrack.sources import tvmaze
 
+    stated = _stated(fields or {})
+    _valid(
+        parse_show, {"slug": slug or "check", "title": title or "check", **stated}, "", Dataset()
+    )
     payload = tvmaze.fetch_show(tvmaze_id)
     name = payload.get("name") if isinstance(payload, dict) else None
     slug = slug or slugify(
@@ -132,8 +146,12 @@ def add_show_from_tvmaze(
     mapped = tvmaze.map_show(payload, slug=slug, now=now)
     if not mapped.dataset.shows:
         raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
-    if title:
-        mapped.dataset.shows[0] = mapped.dataset.shows[0]._replace(title=title)
+    if title or stated:
+        record = mapped.dataset.shows[0].to_dict()
+        record.update(stated, **({"title": title} if title else {}))
+        overlaid = Dataset()
+        _valid(parse_show, {k: v for k, v in record.items() if v not in (None, [])}, "", overlaid)
+        mapped.dataset.shows[0] = overlaid.shows[0]
     merge(store, mapped.dataset, now=now, origin="TVmaze")
     return mapped.dataset.shows[0]
 
