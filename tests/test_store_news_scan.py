@@ -1,16 +1,20 @@
-"""`news --since` scans the unparsed news for dated records; it must find exactly
-what parsing everything finds, whatever the text of the records holds."""
+"""`news --since` scans the unparsed news for dated records, and `news` for records
+recorded after the last check; each must find exactly what parsing everything
+finds, whatever the text of the records holds. Recording a check copies the
+unparsed news into the new file; it must be the file a full rewrite writes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from showtrack import store
 from showtrack.dates import PartialDate
+from showtrack.merge import merge
 from showtrack.models import Announcement, Show
 from showtrack.sources.jsonfile import Dataset
 
@@ -81,3 +85,102 @@ def test_scan_gives_way_to_a_full_parse_on_another_layout(tmp_path: Path) -> Non
     opened = store.Store.open(path, now=NOW)
     found = opened.announcements(dated_from="2023-01-01")
     assert [a.headline for a in found] == ["0 a"]
+
+
+def build_in_two_goes(
+    tmp: Path,
+    first: list[tuple[PartialDate | None, str, str]],
+    second: list[tuple[PartialDate | None, str, str]],
+) -> Path:
+    """Records of ``first`` recorded at NOW, those of ``second`` an hour later."""
+    path = build(tmp, first)
+    later = [
+        Announcement(
+            show="two",
+            kind="rumor",
+            headline=f"later {index} {headline}",
+            date=date,
+            body=body or None,
+        )
+        for index, (date, headline, body) in enumerate(second)
+    ]
+    merge(
+        store.Store.open(path, now=NOW),
+        Dataset(announcements=later),
+        now=NOW + timedelta(hours=1),
+        origin="test",
+    )
+    return path
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=items,
+    second=items,
+    mark=st.sampled_from([NOW - timedelta(days=1), NOW, NOW + timedelta(minutes=30)]),
+    day=st.sampled_from([None, "2021-06-15"]),
+)
+def test_recorded_scan_finds_what_a_full_parse_finds(
+    tmp_path: Path, first: list, second: list, mark: datetime, day: str | None
+) -> None:
+    path = build_in_two_goes(tmp_path, first, second)
+    scanned = store.Store.open(path, now=NOW)
+    assert scanned.loaded.news is not None  # nothing parsed yet
+    fast = scanned.announcements(recorded_after=mark, dated_from=day)
+    full = store.Store.open(path, now=NOW)
+    full.raw  # noqa: B018 - parse the whole news table first
+    slow = full.announcements(recorded_after=mark, dated_from=day)
+    assert sorted(fast, key=lambda a: a.id) == sorted(slow, key=lambda a: a.id)
+    if day is None:  # not vacuous: the scan had records to find, or to leave out
+        assert len(slow) == len(second) + (len(first) if mark < NOW else 0)
+    by_show = scanned.announcements("one", recorded_after=mark)
+    assert sorted(a.id for a in by_show) == sorted(
+        a.id for a in full.announcements("one", recorded_after=mark)
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=items, show=st.sampled_from([None, "one"]))
+def test_recording_a_check_writes_what_a_full_rewrite_writes(
+    tmp_path: Path, rows: list, show: str | None
+) -> None:
+    path = build(tmp_path, rows)
+    copy = path.with_name(path.name + ".copy")
+    copy.write_bytes(path.read_bytes())
+    later = NOW + timedelta(days=1)
+
+    kept = store.Store.open(path, now=later)
+    with kept.writing(news=False) as tables:
+        tables.set_check(show, later)
+    assert "announcements" not in kept.loaded.raw  # the news was copied, never parsed
+    rewritten = store.Store.open(copy, now=later)
+    with rewritten.writing() as tables:
+        tables.set_check(show, later)
+
+    assert path.read_bytes() == copy.read_bytes()
+    again = store.Store.open(path, now=later)
+    assert again.last_check(show) == later
+    assert sorted(a.id for a in again.announcements()) == sorted(
+        a.id for a in rewritten.announcements()
+    )
+    # the store that wrote keeps working on what it wrote
+    assert sorted(a.id for a in kept.announcements()) == sorted(a.id for a in again.announcements())
+
+
+def test_a_write_that_keeps_the_news_may_not_change_it(tmp_path: Path) -> None:
+    path = build(tmp_path, [(PartialDate(2024, 1, 2), "a", "b")])
+    before = path.read_bytes()
+    opened = store.Store.open(path, now=NOW)
+
+    def touch_the_news() -> None:
+        with opened.writing(news=False) as tables:
+            tables.set_check(None, NOW)
+            tables.apply("announcements", insert=[{"id": "x", "show": "one"}])
+
+    with pytest.raises(AssertionError):
+        touch_the_news()
+    assert path.read_bytes() == before

@@ -229,7 +229,7 @@ def news(
         recorded = record_check
     items = sort_news(items)
     if recorded:
-        with store.writing() as tables:
+        with store.writing(news=False) as tables:  # the news is copied, not rewritten
             tables.set_check(slug, now)
     return News(mode, since, last, recorded, items, titles)
 

@@ -164,13 +164,13 @@ def add_feed(store: Store, show: Show, url: str, match: str | None) -> Feed:
         raise UsageError(f"{url[:80]!r} is not an http(s) URL.")
     words = tuple(word.strip() for word in (match or "").split(",") if word.strip())
     feed = Feed(show=show.slug, url=url, words=words)
-    with store.writing() as tables:
+    with store.writing(news=False) as tables:
         tables.put_feed(feed)
     return feed
 
 
 def remove_feed(store: Store, show: Show, url: str) -> None:
-    with store.writing() as tables:
+    with store.writing(news=False) as tables:
         ids = [
             doc_id
             for doc_id, doc in tables.records("feeds").items()

@@ -284,6 +284,21 @@ def _encode(raw: Raw) -> bytes:
     ordered = {key: raw[key] for key in HEAD_TABLES if key in raw}
     ordered.update((key, value) for key, value in raw.items() if key not in ordered)
     ordered["announcements"] = ordered.pop("announcements", {})
+    return _dumps(ordered)
+
+
+def _encode_around(head: Raw, news: memoryview) -> list[bytes | memoryview]:
+    """The file for tables ``head`` and an announcements table kept as the bytes it
+    was read as (the same layout ``_encode`` writes, without parsing the news)."""
+    if "announcements" in head:
+        raise AssertionError("the announcements were changed in a write that keeps them")
+    ordered = {key: head[key] for key in HEAD_TABLES if key in head}
+    ordered.update((key, value) for key, value in head.items() if key not in ordered)
+    text = _dumps(ordered)
+    return [text[:-1], NEWS_KEY, news, b"}"]
+
+
+def _dumps(ordered: dict[str, Any]) -> bytes:
     import orjson
 
     try:
@@ -315,15 +330,17 @@ def _remove_stale_temps(path: Path) -> None:
             stale.unlink()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: all or nothing, durable, mode 0600 for new files."""
+def atomic_write(path: Path, data: bytes | list[bytes | memoryview]) -> None:
+    """Replace ``path`` with ``data`` (or these pieces, one after the other): all or
+    nothing, durable, mode 0600 for new files."""
     folder = path.parent
     import tempfile
 
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
@@ -605,10 +622,20 @@ class Store:
         ``dated_from`` is an ISO day: keeps dated ones whose last possible day is
         on or after it. ``recorded_after`` keeps those recorded after an instant.
         """
-        if dated_from is not None and recorded_after is None and self.loaded.news is not None:
-            found = _dated_records(self.loaded.news(), dated_from)
-            if found is not None:  # the news table was never parsed whole
-                picked = [d for d in found if show is None or d.get("show") == show]
+        if self.loaded.news is not None and (recorded_after or dated_from) is not None:
+            # the news table is not parsed yet: parse only the records that can match
+            found = (
+                _recorded_records(self.loaded.news(), _stamp(recorded_after))
+                if recorded_after is not None
+                else _dated_records(self.loaded.news(), dated_from or "")
+            )
+            if found is not None:
+                picked = [
+                    d
+                    for d in found
+                    if (show is None or d.get("show") == show)
+                    and (dated_from is None or _on_or_after(d.get("date"), dated_from))
+                ]
                 return self._convert("announcements", announcement_from, picked)
         docs: Iterable[dict[str, Any]] = self._docs("announcements")
         if show is not None:
@@ -647,10 +674,14 @@ class Store:
     # -- writes --
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[_Tables]:
+    def writing(self, *, news: bool = True) -> Iterator[_Tables]:
         """Lock, re-read the file, yield its tables, then replace the file atomically.
 
         Nothing is written if the block raises; ``self.raw`` is then unchanged.
+        ``news=False`` promises that the block leaves the announcements alone (it
+        records a check): if they were not parsed, their bytes are copied into the
+        new file as they were read, which on 100k announcements saves parsing and
+        encoding 80 MB.
         """
         with _lock(self.path, self.lock_timeout):
             # Read again under the lock unless the file is the very one already read
@@ -658,14 +689,16 @@ class Store:
             _remove_stale_temps(self.path)
             if _stat_stamp(self.path) != self.loaded.stamp:
                 self.loaded = _load(self.path)
-            tables = _Tables(self.raw)
+            kept = self.loaded.news if not news else None
+            tables = _Tables(self._head() if kept is not None else self.raw)
             try:
                 yield tables
             except BaseException:
                 self.loaded = _load(self.path)  # the file is intact; drop what the block changed
                 raise
             if tables.storage.dirty or tables.changed:
-                data = _encode(tables.storage.raw)
+                raw = tables.storage.raw
+                data = _encode(raw) if kept is None else _encode_around(raw, kept())
                 try:
                     atomic_write(Path(os.path.realpath(self.path)), data)
                 except OSError as err:
@@ -674,7 +707,7 @@ class Store:
                         f"Can't write the database {self.path}: {err.strerror or err}. "
                         "It is as it was before this command."
                     ) from None
-                self.loaded = _Loaded(tables.storage.raw, None, _stat_stamp(self.path))
+                self.loaded = _Loaded(tables.storage.raw, kept, _stat_stamp(self.path))
 
 
 def _on_or_after(value: Any, day: str) -> bool:
@@ -690,17 +723,22 @@ _RECORD_START = b'{"id":'
 
 
 @functools.cache
-def _scan_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """A ``"date"`` field, and the start of the next record (compiled on first use)."""
-    return (
-        re.compile(rb'"date":"([0-9][0-9T:+\-]{3,24})"'),
-        re.compile(rb'\},"[0-9]{1,12}":\{"id":'),
-    )
+def _scan_patterns() -> dict[str, re.Pattern[bytes]]:
+    """A record's ``date`` or ``recorded_at`` field, and the start of the next record
+    (compiled on first use)."""
+    return {
+        "date": re.compile(rb'"date":"([0-9][0-9T:+\-]{3,24})"'),
+        "recorded_at": re.compile(rb'"recorded_at":"([0-9][0-9TZ:+\-.]{3,40})"'),
+        "next": re.compile(rb'\},"[0-9]{1,12}":\{"id":'),
+    }
 
 
-def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
-    """The records of the unparsed news table dated on or after ``day``, found by
-    scanning the bytes for their ``"date"`` fields and parsing only those records.
+def _scanned_records(
+    news: memoryview, field: str, keep: Callable[[bytes], bool]
+) -> list[dict[str, Any]] | None:
+    """The records of the unparsed news table whose ``field`` (``date`` or
+    ``recorded_at``) passes ``keep``, found by scanning the bytes for that field and
+    parsing only those records.
 
     This is safe because JSON escapes every quote inside a string, so a bare
     ``"date":"`` or ``{"id":`` can only be the record's own field. It relies on
@@ -713,14 +751,13 @@ def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
     data = news.obj  # the bytes behind the view: the table is data[:len(news)]
     assert isinstance(data, bytes)
     stop = len(news)
-    limit = day.encode("ascii")
     found: list[dict[str, Any]] = []
-    dated, next_record = _scan_patterns()
+    patterns = _scan_patterns()
+    wanted, next_record = patterns[field], patterns["next"]
     after = 0  # records must come in order, each after the last one taken
-    for match in dated.finditer(data, 0, stop):
+    for match in wanted.finditer(data, 0, stop):
         value = match[1]
-        own = value[:10]
-        if own < limit[: len(own)]:
+        if not keep(value):
             continue
         start = data.rfind(_RECORD_START, after, match.start())
         if start < 0:
@@ -731,11 +768,23 @@ def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
             record = orjson.loads(news[start:end])
         except orjson.JSONDecodeError:
             return None
-        if not isinstance(record, dict) or record.get("date") != value.decode("ascii"):
+        if not isinstance(record, dict) or record.get(field) != value.decode("ascii"):
             return None
         found.append(record)
         after = end
     return found
+
+
+def _dated_records(news: memoryview, day: str) -> list[dict[str, Any]] | None:
+    """Records dated on or after an ISO day, compared at the stored precision."""
+    limit = day.encode("ascii")
+    return _scanned_records(news, "date", lambda value: value[:10] >= limit[: len(value[:10])])
+
+
+def _recorded_records(news: memoryview, mark: str) -> list[dict[str, Any]] | None:
+    """Records recorded after an instant (stamps compare as text, as stored)."""
+    limit = mark.encode("ascii")
+    return _scanned_records(news, "recorded_at", lambda value: value > limit)
 
 
 @contextlib.contextmanager
