@@ -9,6 +9,7 @@ unavoidable work again".
     python benchmarks/floor.py countdown DB NOW          # upcoming + TBA seasons
     python benchmarks/floor.py news-since DB NOW DAYS    # dated on/after NOW - DAYS
     python benchmarks/floor.py news-new DB               # recorded after last_check
+    python benchmarks/floor.py news-check DB NOW         # the same, then record the check
     python benchmarks/floor.py write DB NOW              # read, add one record, atomic write
     python benchmarks/floor.py import DB FILE NOW        # read both, add all, atomic write
 
@@ -185,6 +186,12 @@ def main(argv: list[str]) -> int:
         print(count_news_since(load(path, loads), instant(rest[0]), int(rest[1])))
     elif mode == "news-new":
         print(count_news_new(load(path, loads)))
+    elif mode == "news-check":
+        db = load(path, loads)
+        print(count_news_new(db))
+        db["state"]["1"]["last_check"] = stamp(instant(rest[0]))
+        db["state"]["1"]["checks"] = {}
+        atomic_write(path, dumps(db))
     elif mode == "write":
         now = instant(rest[0])
         db = load(path, loads)

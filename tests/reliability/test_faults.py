@@ -179,7 +179,9 @@ def _clean_result(db: Path, args: list[str]) -> bytes:
 
 def test_io_fault_at_every_step_leaves_before_or_after(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    store.Store.open(baseline, now=datetime(2023, 5, 24, 11, 0, tzinfo=UTC))
+    seeded = store.Store.open(baseline, now=datetime(2023, 5, 24, 11, 0, tzinfo=UTC))
+    with seeded.writing() as tables:  # an earlier check: `news` then copies the news unparsed
+        tables.set_check(None, datetime(2023, 5, 1, tzinfo=UTC))
     raw = load_db(baseline)
     victim_id = next(doc["id"] for doc in raw["announcements"].values())
     commands = _commands(tmp_path, victim_id)
