@@ -1,4 +1,5 @@
-"""Item 1: kill -9 at a random moment during a loop of mixed add/edit/remove/import commits.
+"""Item 1: kill -9 at a random moment during a loop of mixed add/edit/remove/import commits
+and `news` checks.
 
 The database must always parse, hold every commit whose command exited 0, and hold
 the in-flight one wholly or not at all. Stray temp files must be harmless.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reliability.support import (
@@ -28,6 +30,7 @@ from reliability.support import (
 )
 
 SHOW = "heartstopper"
+CHECKS_FROM = datetime(2023, 5, 24, 12, 0, tzinfo=UTC)  # each `news` check a second later
 
 
 def _grow(tmp: Path, env: dict[str, str], count: int) -> None:
@@ -87,16 +90,23 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
         if time.monotonic() > deadline:
             break
         step += 1
-        kind = rng.choice(["add", "add", "edit", "remove", "import"])
+        kind = rng.choice(["add", "add", "edit", "remove", "import", "check"])
         if kind == "remove" and not model.ids:
             kind = "add"
         new_headlines: set[str] = set()
         gone: str | None = None
         value = None
-        if kind == "add":
+        check: str | None = None  # the last_check stamp a `news` run records
+        run_env = env
+        if kind == "check":  # after the first, it copies the unparsed news into the new file
+            moment = CHECKS_FROM + timedelta(seconds=step)
+            check = moment.isoformat(timespec="microseconds")
+            run_env = {**env, "SHOWTRACK_NOW": moment.isoformat()}
+            args: list[str] = ["news", "--json"]
+        elif kind == "add":
             headline = f"Kill test {step:05d} ✓ «ok»"
             new_headlines = {headline}
-            args: list[str] = ["add", "news", SHOW, "--headline", headline, "--date", "2023-06-02"]
+            args = ["add", "news", SHOW, "--headline", headline, "--date", "2023-06-02"]
         elif kind == "edit":
             value = f"Net-{step:05d}"
             args = ["edit", "show", SHOW, "--network", value]
@@ -115,7 +125,7 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
             )
             args = ["import", str(path)]
         typical = durations.get(kind, durations.get("add", 0.6))
-        proc = spawn(env, *args)
+        proc = spawn(run_env, *args)
         started = time.perf_counter()
         delay = rng.uniform(0.6 * typical, 1.05 * typical)
         try:
@@ -168,6 +178,8 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
             applied = gone not in have
         elif value is not None:
             applied = network == value
+        elif check is not None:
+            applied = raw["state"]["1"].get("last_check") == check
         if exit0 and applied is False:
             figures["records_lost"] += 1
             problems.append(f"step {step} ({kind}) exited 0 but is not in the file")
@@ -186,9 +198,12 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
                     model.ids[doc["headline"]] = doc["id"]
     # the file is still usable by showtrack itself, with whatever temp files were left
     left = temp_files(folder)
-    final = cli(env, "news", "--peek", "--json")
+    final = cli(env, "export")  # every record (news --peek lists only what is new)
     assert final.code == 0, str(final)
-    assert {item["headline"] for item in final.json()["announcements"]} >= model.present
+    exported = {
+        item["headline"] for show in final.json()["shows"] for item in show.get("announcements", [])
+    }
+    assert exported >= model.present
     write = cli(env, "add", "news", SHOW, "--headline", "After the storm", "--date", "2023-07-01")
     assert write.code == 0, str(write)
     record("kill -9 loop", temp_files_left=len(left), **figures)
