@@ -622,7 +622,8 @@ class Store:
         ``dated_from`` is an ISO day: keeps dated ones whose last possible day is
         on or after it. ``recorded_after`` keeps those recorded after an instant.
         """
-        if self.loaded.news is not None and (recorded_after or dated_from) is not None:
+        scannable = recorded_after is not None or dated_from is not None
+        if scannable and self.loaded.news is not None:
             # the news table is not parsed yet: parse only the records that can match
             found = (
                 _recorded_records(self.loaded.news(), _stamp(recorded_after))
