@@ -86,6 +86,11 @@ def test_read_commands_on_small_data_import_nothing_heavy(
     assert imported(tmp_path, *command) == expected
 
 
+def test_news_after_a_check_on_small_data_imports_nothing_heavy(tmp_path: Path) -> None:
+    imported(tmp_path, "news")  # records a check: later news is found by recorded_at
+    assert imported(tmp_path, "news", "--peek") == []
+
+
 def test_utc_needs_no_zone_database(tmp_path: Path) -> None:
     imported(tmp_path, "countdown")
     assert imported(tmp_path, "countdown", tz="UTC") == []

@@ -19,8 +19,18 @@ from showtrack.models import Announcement, Show
 from showtrack.sources.jsonfile import Dataset
 
 NOW = datetime(2023, 5, 24, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def scan_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan runs only on a news table of 256 KiB or more; these tables are small."""
+    monkeypatch.setattr(store, "SCAN_FROM", 0)
+
+
 TRICKY = [
     '"date":"2099-01-01"',
+    '"recorded_at":"2099-01-01T00:00:00.000000+00:00"',
+    '{"id":"z","recorded_at":"2099-12-31T00:00:00.000000+00:00"}',
     '{"id":"x","date":"2099-12-31"}',
     '},"7":{"id":"y","date":"2099-01-01"',
     "back\\slash\\",
@@ -183,4 +193,32 @@ def test_a_write_that_keeps_the_news_may_not_change_it(tmp_path: Path) -> None:
 
     with pytest.raises(AssertionError):
         touch_the_news()
+    assert path.read_bytes() == before
+
+
+def test_a_small_news_table_is_parsed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "SCAN_FROM", store.SMALL_JSON)
+    path = build(tmp_path, [(PartialDate(2024, 1, 2), "a", "b")])
+    opened = store.Store.open(path, now=NOW)
+    news = opened.loaded.news
+    assert news is not None
+    assert store._dated_records(news(), "2020-01-01") is None  # the caller parses it whole
+    assert [a.headline for a in opened.announcements(dated_from="2020-01-01")] == ["0 a"]
+    assert "announcements" in opened.loaded.raw
+
+
+def test_a_write_that_keeps_the_news_may_not_read_it(tmp_path: Path) -> None:
+    path = build(tmp_path, [(PartialDate(2024, 1, 2), "a", "b")])
+    before = path.read_bytes()
+    opened = store.Store.open(path, now=NOW)
+
+    def read_the_news() -> None:
+        with opened.writing(news=False) as tables:
+            tables.set_check(None, NOW)
+            tables.records("announcements")
+
+    with pytest.raises(AssertionError):
+        read_the_news()
     assert path.read_bytes() == before
