@@ -104,13 +104,18 @@ def add_show(
     return data.shows[0]
 
 
-def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime) -> MergeReport:
+def _show_with(show: Show, fields: dict[str, Any]) -> Show:
+    """``show`` with the fields given replaced (an empty one clears), checked."""
     record = {key: value for key, value in show.to_dict().items() if value not in (None, [])}
     record.update(_stated(fields))
     record = {key: value for key, value in record.items() if value not in ("", [])}
     data = Dataset()
     _valid(parse_show, record, "", data)
-    return _edit(store, data, fields, now)
+    return data.shows[0]
+
+
+def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime) -> MergeReport:
+    return _edit(store, Dataset(shows=[_show_with(show, fields)]), fields, now)
 
 
 def add_show_from_tvmaze(
@@ -147,11 +152,7 @@ def add_show_from_tvmaze(
     if not mapped.dataset.shows:
         raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
     if title or stated:
-        record = mapped.dataset.shows[0].to_dict()
-        record.update(stated, **({"title": title} if title else {}))
-        overlaid = Dataset()
-        _valid(parse_show, {k: v for k, v in record.items() if v not in (None, [])}, "", overlaid)
-        mapped.dataset.shows[0] = overlaid.shows[0]
+        mapped.dataset.shows[0] = _show_with(mapped.dataset.shows[0], {**stated, "title": title})
     merge(store, mapped.dataset, now=now, origin="TVmaze")
     return mapped.dataset.shows[0]
 

@@ -279,10 +279,15 @@ def _head_tables(data: bytes) -> Any:
     return head
 
 
-def _encode(raw: Raw) -> bytes:
-    """Compact JSON with the announcements table last, so readers can skip it."""
+def _head_first(raw: Raw) -> dict[str, Any]:
     ordered = {key: raw[key] for key in HEAD_TABLES if key in raw}
     ordered.update((key, value) for key, value in raw.items() if key not in ordered)
+    return ordered
+
+
+def _encode(raw: Raw) -> bytes:
+    """Compact JSON with the announcements table last, so readers can skip it."""
+    ordered = _head_first(raw)
     ordered["announcements"] = ordered.pop("announcements", {})
     return _dumps(ordered)
 
@@ -292,9 +297,7 @@ def _encode_around(head: Raw, news: memoryview) -> list[bytes | memoryview]:
     was read as (the same layout ``_encode`` writes, without parsing the news)."""
     if "announcements" in head:
         raise AssertionError("the announcements were changed in a write that keeps them")
-    ordered = {key: head[key] for key in HEAD_TABLES if key in head}
-    ordered.update((key, value) for key, value in head.items() if key not in ordered)
-    text = _dumps(ordered)
+    text = _dumps(_head_first(head))
     return [text[:-1], NEWS_KEY, news, b"}"]
 
 

@@ -123,8 +123,9 @@ def fetch(
     attempt (headers and body). ``max_bytes`` caps the decoded body. On 429 or
     5xx, and on a refused connection, the request is retried up to ``retries``
     times, waiting 1, 2, 4 … seconds or what ``Retry-After`` asks, at most 60
-    seconds; a host name that can't be looked up (offline) fails at once. ``etag``/``last_modified`` make the request conditional: an
-    unchanged resource gives ``not_modified=True`` and an empty body.
+    seconds; a host name that can't be looked up (offline) fails at once.
+    ``etag``/``last_modified`` make the request conditional: an unchanged resource
+    gives ``not_modified=True`` and an empty body.
     """
     import httpx
 
