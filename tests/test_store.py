@@ -350,3 +350,23 @@ def test_lock_through_a_symlink_uses_the_real_files_lock(
     opened = store.Store.open(link, now=NOW_DT)
     with pytest.raises(DatabaseBusyError), opened.writing() as tables:
         tables.set_check(None, NOW_DT)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            b'{"state": {"1": {"last_check": "2023',
+            "Unterminated string starting at: line 1, column",
+        ),
+        (b'{"state": [1,,]}', "Expecting value: line 1, column 14"),
+    ],
+)
+def test_invalid_json_is_placed_by_line_and_column(tmp_path: Path, text: bytes, where: str) -> None:
+    path = tmp_path / "db.json"
+    path.write_bytes(text)
+    with pytest.raises(DatabaseError) as caught:
+        store.Store.open(path, now=NOW_DT)
+    assert f"not valid JSON ({where}" in caught.value.message
+    assert "at at" not in caught.value.message
+    assert path.read_bytes() == text

@@ -47,3 +47,11 @@ class DatabaseBusyError(ShowtrackError):
 
 class DataError(ShowtrackError):
     """A dataset or import file breaks the format; the message names the place."""
+
+
+def json_problem(err: ValueError) -> str:
+    """Where a JSON text went wrong, from a ``json.JSONDecodeError``: 'Expecting value:
+    line 1, column 5' (its message can end in 'at', so 'at line' would read twice)."""
+    message = getattr(err, "msg", str(err))
+    line, column = getattr(err, "lineno", None), getattr(err, "colno", None)
+    return f"{message}: line {line}, column {column}" if line is not None else message

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial
-from showtrack.errors import DatabaseBusyError, DatabaseError
+from showtrack.errors import DatabaseBusyError, DatabaseError, json_problem
 from showtrack.models import Announcement, Credit, Season, Show
 
 if TYPE_CHECKING:
@@ -116,9 +116,7 @@ def _parse(path: Path, data: bytes | memoryview) -> Any:
             f"{path} is not UTF-8 text, so it cannot be a showtrack database."
         ) from None
     except (json.JSONDecodeError, RecursionError) as err:
-        where = (
-            f" ({err.msg} at line {err.lineno})" if isinstance(err, json.JSONDecodeError) else ""
-        )
+        where = f" ({json_problem(err)})" if isinstance(err, json.JSONDecodeError) else ""
         raise DatabaseError(
             f"{path} is damaged: it is not valid JSON{where}. It was left untouched."
         ) from None

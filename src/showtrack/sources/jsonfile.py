@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial, zone
-from showtrack.errors import DataError
+from showtrack.errors import DataError, json_problem
 from showtrack.models import (
     ANNOUNCEMENT_KINDS,
     CREDIT_STATUSES,
@@ -285,9 +285,7 @@ def read_text(text: str, origin: str) -> Dataset:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise DataError(
-            f"{origin}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})."
-        ) from None
+        raise DataError(f"{origin}: not valid JSON ({json_problem(err)}).") from None
     except RecursionError:
         raise DataError(f"{origin}: the JSON is nested too deeply.") from None
     return read_document(doc, origin)

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from showtrack.dates import MAX_YEAR, MIN_YEAR, PartialDate, zone
+from showtrack.errors import json_problem
 from showtrack.models import Credit, Season, Show
 from showtrack.sources.feeds import html_to_text
 from showtrack.sources.http import FetchResult, SourceError, check_url, fetch, show_url
@@ -185,7 +186,7 @@ def parse_json(body: bytes, url: str) -> Any:
         return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise SourceError(
-            f"{where}: not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}).",
+            f"{where}: not valid JSON ({json_problem(err)}).",
             url=url,
         ) from None
     except RecursionError:
