@@ -393,7 +393,10 @@ def test_remove_show_takes_everything_about_it(invoke: Invoke) -> None:
     ok(invoke("add", "cast", "the-bear", "--season", "3", "--actor", "Jeremy Allen White"))
     ok(invoke("add", "news", "the-bear", "--headline", "Renewed"))
     result = ok(invoke("remove", "show", "the-bear", "--yes"))
-    assert "Removed The Bear with its 1 seasons, 1 credits and 1 announcements." in result.stderr
+    assert (
+        "Removed The Bear with its 1 season, 1 credit, 1 announcement and 0 followed feeds."
+        in result.stderr
+    )
     doc = exported(invoke)
     assert [s["slug"] for s in doc["shows"]] == ["heartstopper"]
     raw = json.loads(invoke.db.read_text(encoding="utf-8"))
@@ -525,7 +528,7 @@ REFUSALS = [
         "Nobody",
     ),
     (("remove", "news", "heartstopper", "zzzzzzzz", "--yes"), 1, "zzzzzzzz"),
-    (("remove", "news", "heartstopper", "", "--yes"), 2, "give more of the id"),
+    (("remove", "news", "heartstopper", "", "--yes"), 2, "Give the announcement's id"),
 ]
 
 

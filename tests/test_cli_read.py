@@ -180,6 +180,7 @@ def test_countdown_all_json_includes_released(runner: Runner) -> None:
 
 NEWS_KEYS = {
     "id",
+    "seq",
     "show",
     "season",
     "date",

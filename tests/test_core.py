@@ -13,7 +13,7 @@ from conftest import NOW_DT
 from showtrack import core, store
 from showtrack.dates import PartialDate
 from showtrack.errors import NotFoundError, ShowNotFoundError
-from showtrack.models import Announcement, Show
+from showtrack.models import Announcement, Dataset, Show
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -244,50 +244,63 @@ def test_countdowns_move_on_once_a_premiere_passes(seeded: store.Store) -> None:
 # --- news -------------------------------------------------------------------------------
 
 
+def _news(opened: store.Store, **kwargs: object) -> core.News:
+    """``news`` as the command runs it: read, then record the check it asks for."""
+    result = core.news(opened.snapshot, opened.checks(), **kwargs)  # type: ignore[arg-type]
+    if result.recorded_check:
+        opened.record_check(result.show, result.mark)
+    return result
+
+
 def test_news_first_run_returns_everything_and_records_the_check(seeded: store.Store) -> None:
-    first = core.news(seeded, now=NOW_DT)
+    first = _news(seeded)
     assert (first.mode, first.last_check, first.recorded_check) == ("new", None, True)
     assert len(first.items) == 12
-    assert store.Store.open(seeded.path, now=NOW_DT).last_check() == NOW_DT
-    second = core.news(seeded, now=NOW_DT + timedelta(hours=1))
+    assert first.mark == 12
+    reopened = store.Store.open(seeded.path, now=NOW_DT)
+    mark = reopened.checks().mark()
+    assert mark is not None
+    assert (mark.seq, mark.at) == (12, NOW_DT)
+    second = _news(reopened)
     assert second.items == []
     assert second.last_check == NOW_DT
 
 
 def test_news_peek_does_not_record(seeded: store.Store) -> None:
     before = seeded.path.read_bytes()
-    peek = core.news(seeded, now=NOW_DT, record_check=False)
+    peek = _news(seeded, record_check=False)
     assert len(peek.items) == 12
     assert peek.recorded_check is False
     assert seeded.path.read_bytes() == before
-    assert len(core.news(seeded, now=NOW_DT).items) == 12
+    assert seeded.checks().mark() is None
+    assert len(_news(seeded).items) == 12
 
 
 def test_news_is_newest_first_undated_last(seeded: store.Store) -> None:
-    items = core.news(seeded, now=NOW_DT, record_check=False).items
+    items = _news(seeded, record_check=False).items
     dates = [item.date.iso() if item.date else None for item in items]
     assert dates[:5] == ["2023-04-24", "2023-04-24", "2022-12", "2022-09-22", "2022-07-08"]
     assert dates[5:] == [None] * 7
 
 
-def test_news_new_means_recorded_after_the_check(make_db: Callable[..., Path]) -> None:
-    """An old-dated announcement that arrives later is still new to the fan."""
+def test_news_new_means_committed_after_the_check(make_db: Callable[..., Path]) -> None:
+    """An old-dated announcement that arrives later is still new to the fan, even when
+    the clock is frozen at the very instant of the check."""
     path = make_db({"shows": [{"slug": "s", "title": "S"}]})
     opened = store.Store.open(path, now=NOW_DT)
-    core.news(opened, now=NOW_DT)
-    later = NOW_DT + timedelta(days=2)
+    _news(opened)
     old_news = Announcement(
         show="s", kind="other", headline="Old news", date=PartialDate(2001, 1, 1)
     )
-    with opened.writing() as tables:
-        tables.db.table("announcements").insert(store.announcement_doc(old_news, later))
-    result = core.news(opened, now=later + timedelta(minutes=1))
+    opened.write(lambda snap, now: (store.ChangeSet.of(Dataset(announcements=[old_news])), None))
+    result = _news(opened)
     assert [item.headline for item in result.items] == ["Old news"]
+    assert _news(opened).items == []
 
 
 def test_news_since_filters_by_date_and_leaves_out_undated(seeded: store.Store) -> None:
     before = seeded.path.read_bytes()
-    result = core.news(seeded, now=NOW_DT, since=date(2022, 12, 15))
+    result = _news(seeded, since=date(2022, 12, 15))
     assert result.mode == "since"
     assert result.recorded_check is False
     assert [(i.date.iso() if i.date else None, i.kind) for i in result.items] == [
@@ -296,14 +309,15 @@ def test_news_since_filters_by_date_and_leaves_out_undated(seeded: store.Store) 
         ("2022-12", "filming-wrapped"),  # December 2022 may be on/after the 15th
     ]
     assert seeded.path.read_bytes() == before  # --since records no check
+    assert seeded.checks().mark() is None
 
 
 def test_news_since_boundary_day_is_included(seeded: store.Store) -> None:
-    on = core.news(seeded, now=NOW_DT, since=date(2023, 4, 24))
+    on = _news(seeded, since=date(2023, 4, 24))
     assert {i.kind for i in on.items} == {"release-date", "synopsis"}
-    after = core.news(seeded, now=NOW_DT, since=date(2023, 4, 25))
+    after = _news(seeded, since=date(2023, 4, 25))
     assert after.items == []
-    everything = core.news(seeded, now=NOW_DT, since=date(2000, 1, 1))
+    everything = _news(seeded, since=date(2000, 1, 1))
     assert len(everything.items) == 5
 
 
@@ -317,9 +331,9 @@ def test_news_per_show_check_does_not_hide_other_shows(make_db: Callable[..., Pa
         }
     )
     opened = store.Store.open(path, now=NOW_DT - timedelta(days=1))
-    core.news(opened, now=NOW_DT, show=core.find_show(opened, "a"))
-    rest = core.news(opened, now=NOW_DT + timedelta(hours=1))
-    assert "B1" in {item.headline for item in rest.items}
+    _news(opened, show=core.find_show(opened, "a"))
+    rest = _news(opened)
+    assert {item.headline for item in rest.items} == {"B1"}
 
 
 # --- timeline ------------------------------------------------------------------------

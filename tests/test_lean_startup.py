@@ -21,8 +21,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import Invoker, ok
-from showtrack import clock, render, store
+from showtrack import clock, render, text
 from showtrack.dates import PartialDate
+from showtrack.errors import DatabaseError
+from showtrack.store import layout
 
 # --- PartialDate: a value ---------------------------------------------------------
 
@@ -114,17 +116,17 @@ def _padded(extra: dict[str, Any], size: int) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.parametrize("size", [10, store.SMALL_JSON + 10])
+@pytest.mark.parametrize("size", [10, layout.SMALL_JSON + 10])
 def test_both_parsers_read_what_json_allows(size: int) -> None:
     # integers past 64 bits and lone surrogate escapes: orjson refuses them, JSON allows them
     extra = {"big": 2**70, "neg": -(2**65), "text": "caf\u00e9 \u2603", "n": [1.5, None, True]}
     data = _padded(extra, size).replace(b'"caf', b'"\\ud800caf')
-    parsed = store._loads(data)
+    parsed = layout.loads(data)
     assert parsed["big"] == 2**70
     assert parsed["neg"] == -(2**65)
     assert parsed["text"] == "\ud800caf\u00e9 \u2603"
     assert parsed["n"] == [1.5, None, True]
-    assert store._loads(memoryview(data)) == parsed
+    assert layout.loads(memoryview(data)) == parsed
 
 
 def test_a_large_file_goes_through_orjson_and_a_small_one_does_not(
@@ -141,19 +143,19 @@ def test_a_large_file_goes_through_orjson_and_a_small_one_does_not(
 
     monkeypatch.setattr(orjson, "loads", counted)
     extra = {"text": "caf\u00e9 \u2603 日本語", "n": [1.5, None, True, 2**40]}
-    small, large = _padded(extra, 10), _padded(extra, store.SMALL_JSON + 10)
-    assert store._loads(small) == json.loads(small)
+    small, large = _padded(extra, 10), _padded(extra, layout.SMALL_JSON + 10)
+    assert layout.loads(small) == json.loads(small)
     assert calls == []
-    assert store._loads(large) == json.loads(large)
+    assert layout.loads(large) == json.loads(large)
     assert calls == [len(large)]
 
 
-@pytest.mark.parametrize("size", [10, store.SMALL_JSON + 10])
+@pytest.mark.parametrize("size", [10, layout.SMALL_JSON + 10])
 def test_both_parsers_refuse_what_json_refuses(tmp_path: Path, size: int) -> None:
     for bad in (b'{"a": 1,}', b'{"a": 1} trailing', b'{"a": \xff}'):
         data = _padded({"ok": 1}, size)[:-1] + b"," + bad[1:]
-        with pytest.raises(store.DatabaseError):
-            store._parse(tmp_path / "db.json", data)
+        with pytest.raises(DatabaseError):
+            layout.parse(tmp_path / "db.json", data)
 
 
 def _many_news(count: int, text: str) -> dict[str, Any]:
@@ -183,7 +185,7 @@ def test_a_large_news_table_with_a_lone_surrogate_is_read(
 ) -> None:
     db = make_db(_many_news(3000, "x" * 80 + " LONE-SURROGATE"))
     db.write_bytes(db.read_bytes().replace(b"LONE-SURROGATE", b"\\udc80"))
-    assert db.stat().st_size > store.SMALL_JSON  # so the news table goes through orjson first
+    assert db.stat().st_size > layout.SMALL_JSON  # so the news table goes through orjson first
     result = ok(runner(db)("news", "--peek", "--json"))
     headlines = [item["headline"] for item in json.loads(result.stdout)["announcements"]]
     assert len(headlines) == 3000
@@ -195,13 +197,13 @@ def test_a_large_news_table_with_a_lone_surrogate_is_read(
 
 def test_every_character_made_visible_is_unprintable() -> None:
     # safe() skips the table for printable text; that is exact only while this holds
-    table = render._placeholders()
+    table = text._placeholders()
     assert table
     assert [code for code in table if chr(code).isprintable()] == []
 
 
 def test_safe_replaces_each_character_of_the_table() -> None:
-    table = render._placeholders()
+    table = text._placeholders()
     for code, shown in table.items():
         assert render.safe(f"a{chr(code)}b") == f"a{shown}b"
     assert render.safe("Nick's older brother — café") == "Nick's older brother — café"

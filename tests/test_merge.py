@@ -12,7 +12,7 @@ import pytest
 from typer.testing import Result
 
 import showtrack
-from conftest import NOW_DT, assert_clean
+from conftest import assert_clean
 from showtrack import store
 from showtrack.errors import DataError
 from showtrack.merge import merge
@@ -408,7 +408,7 @@ def test_a_record_of_an_unknown_show_is_refused_and_nothing_is_written(
     # a known show's record in the same input must not be written either
     incoming.seasons.append(Season(show="heartstopper", number=2, episodes=99))
     with pytest.raises(DataError, match="unknown show 'nosuch'"):
-        merge(seeded, incoming, now=NOW_DT, origin="test pack")
+        merge(seeded, incoming, origin="test pack")
     assert db_path.read_bytes() == before
 
 

@@ -51,8 +51,11 @@ def test_first_open_creates_and_seeds_from_bundled_data(db_path: Path) -> None:
     assert len(opened.credits("heartstopper")) == 19
     raw = json.loads(db_path.read_bytes())
     assert raw["state"]["1"]["schema_version"] == store.SCHEMA_VERSION
-    assert raw["state"]["1"]["last_check"] is None
+    assert "last_check" not in raw["state"]["1"]  # the reading state has a file of its own
+    assert raw["state"]["1"]["last_seq"] == 12
     assert all(doc["recorded_at"].startswith("2023-05-24T11:00:00") for doc in opened_docs(raw))
+    assert sorted(int(key) for key in raw["announcements"]) == list(range(1, 13))
+    assert all(int(key) == doc["seq"] for key, doc in raw["announcements"].items())
 
 
 def opened_docs(raw: dict[str, Any]) -> list[dict[str, Any]]:
@@ -153,13 +156,15 @@ def test_malformed_record_is_reported_on_read(db_path: Path) -> None:
     data = b'{"state": {"1": {"schema_version": 1}}, "shows": {"1": {"title": "no slug"}}}'
     db_path.write_bytes(data)
     opened = store.Store.open(db_path, now=NOW_DT)
-    with pytest.raises(DatabaseError, match="malformed") as caught:
+    with pytest.raises(
+        DatabaseError, match=r"damaged: shows record 1\.slug: is required"
+    ) as caught:
         opened.shows()
     assert str(db_path) in caught.value.message
-    assert db_path.read_bytes() == data
+    assert db_path.read_bytes() == data  # the migration was not saved over damage
 
 
-def test_older_schema_is_read_and_upgraded_on_the_next_write(db_path: Path) -> None:
+def test_older_schema_is_migrated_once_and_saved(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     version_one = {
         "shows": {"1": {"slug": "old", "title": "Old"}},
@@ -168,16 +173,30 @@ def test_older_schema_is_read_and_upgraded_on_the_next_write(db_path: Path) -> N
         "announcements": {},
         "state": {"1": {"schema_version": 1, "last_check": None, "checks": {}}},
     }
-    data = json.dumps(version_one).encode()
-    db_path.write_bytes(data)
+    db_path.write_bytes(json.dumps(version_one).encode())
     opened = store.Store.open(db_path, now=NOW_DT)
     assert [show.slug for show in opened.shows()] == ["old"]
-    assert db_path.read_bytes() == data  # reading never rewrites
-    with opened.writing() as tables:
-        tables.set_check(None, NOW_DT)
     raw = json.loads(db_path.read_bytes())
     assert raw["state"]["1"]["schema_version"] == store.SCHEMA_VERSION
     assert raw["shows"]["1"]["slug"] == "old"
+    saved = db_path.read_bytes()
+    store.Store.open(db_path, now=NOW_DT).shows()
+    assert db_path.read_bytes() == saved  # not migrated again
+
+
+def _set_network(opened: store.Store, value: str) -> store.Commit:
+    def decide(snapshot: store.Snapshot, now: object) -> tuple[store.ChangeSet, None]:
+        changes = store.ChangeSet()
+        show = snapshot.show("heartstopper")
+        assert show is not None
+        changes.put_record(show._replace(network=value))
+        return changes, None
+
+    return opened.write(decide)[1]
+
+
+def _network(path: Path) -> str | None:
+    return store.Store.open(path, now=NOW_DT).shows()[0].network
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -185,10 +204,9 @@ def test_older_schema_is_read_and_upgraded_on_the_next_write(db_path: Path) -> N
 
 def test_writing_replaces_the_file(seeded: store.Store) -> None:
     inode = seeded.path.stat().st_ino
-    with seeded.writing() as tables:
-        tables.set_check(None, NOW_DT)
-    assert seeded.last_check() == NOW_DT
-    assert store.Store.open(seeded.path, now=NOW_DT).last_check() == NOW_DT
+    _set_network(seeded, "BBC")
+    assert seeded.shows()[0].network == "BBC"
+    assert _network(seeded.path) == "BBC"
     assert seeded.path.stat().st_ino != inode  # replaced, not rewritten in place
     assert temp_files(seeded.path.parent) == []
     assert stat.S_IMODE(seeded.path.stat().st_mode) == 0o600
@@ -197,26 +215,24 @@ def test_writing_replaces_the_file(seeded: store.Store) -> None:
 def test_writing_nothing_leaves_the_file_alone(seeded: store.Store) -> None:
     before = seeded.path.read_bytes()
     inode = seeded.path.stat().st_ino
-    with seeded.writing():
-        pass
+    seeded.write(lambda snapshot, now: (store.ChangeSet(), None))
     assert seeded.path.read_bytes() == before
     assert seeded.path.stat().st_ino == inode
 
 
 def test_failure_inside_writing_changes_nothing(seeded: store.Store) -> None:
     before = seeded.path.read_bytes()
-    raw_before = json.dumps(seeded.raw, sort_keys=True)
+    shows_before = seeded.shows()
 
-    def fail_halfway() -> None:
-        with seeded.writing() as tables:
-            tables.set_check(None, NOW_DT)
-            tables.db.table("shows").truncate()
-            raise RuntimeError("boom")
+    def fail_halfway(snapshot: store.Snapshot, now: object) -> tuple[store.ChangeSet, None]:
+        changes = store.ChangeSet()
+        changes.delete_record(snapshot.shows()[0])
+        raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        fail_halfway()
+        seeded.write(fail_halfway)
     assert seeded.path.read_bytes() == before
-    assert json.dumps(seeded.raw, sort_keys=True) == raw_before
+    assert seeded.shows() == shows_before
     assert temp_files(seeded.path.parent) == []
 
 
@@ -228,9 +244,9 @@ def test_failed_replace_keeps_the_old_file(
     def refuse(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", refuse)
-    with pytest.raises(DatabaseError, match="as it was") as caught, seeded.writing() as tables:
-        tables.set_check(None, NOW_DT)
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(DatabaseError, match="as it was") as caught:
+        _set_network(seeded, "BBC")
     assert str(seeded.path) in caught.value.message
     assert seeded.path.read_bytes() == before
     assert temp_files(seeded.path.parent) == []
@@ -238,8 +254,7 @@ def test_failed_replace_keeps_the_old_file(
 
 def test_writing_preserves_an_existing_files_mode(seeded: store.Store) -> None:
     os.chmod(seeded.path, 0o640)
-    with seeded.writing() as tables:
-        tables.set_check(None, NOW_DT)
+    _set_network(seeded, "BBC")
     assert stat.S_IMODE(seeded.path.stat().st_mode) == 0o640
 
 
@@ -249,11 +264,12 @@ def test_symlinked_db_stays_a_symlink(tmp_path: Path) -> None:
     link = tmp_path / "link.json"
     link.symlink_to(real)
     opened = store.Store.open(link, now=NOW_DT)
-    with opened.writing() as tables:
-        tables.set_check(None, NOW_DT)
+    _set_network(opened, "BBC")
+    opened.record_check(None, 3)
     assert link.is_symlink()
     assert os.readlink(link) == str(real)
-    assert store.Store.open(real, now=NOW_DT).last_check() == NOW_DT
+    assert _network(real) == "BBC"
+    assert (real.parent / "showtrack.json.reading").is_file()  # beside the real file
     assert temp_files(tmp_path) == []
     assert temp_files(real.parent) == []
 
@@ -261,14 +277,16 @@ def test_symlinked_db_stays_a_symlink(tmp_path: Path) -> None:
 def test_writing_rereads_the_file(db_path: Path) -> None:
     first = store.Store.open(db_path, now=NOW_DT)
     second = store.Store.open(db_path, now=NOW_DT)
-    with first.writing() as tables:
-        tables.set_check(None, NOW_DT)
-    later = NOW_DT + timedelta(hours=1)
-    with second.writing() as tables:
-        tables.set_check("heartstopper", later)
-    state = store.Store.open(db_path, now=NOW_DT).state()
-    assert state["last_check"] is not None  # first writer's check was not lost
-    assert state["checks"]["heartstopper"] is not None
+    _set_network(first, "BBC")
+
+    def creator(snapshot: store.Snapshot, now: object) -> tuple[store.ChangeSet, None]:
+        changes = store.ChangeSet()
+        changes.put_record(snapshot.shows()[0]._replace(creator="Someone"))
+        return changes, None
+
+    second.write(creator)  # decided from the file as it is under the lock
+    shows = store.Store.open(db_path, now=NOW_DT).shows()
+    assert (shows[0].network, shows[0].creator) == ("BBC", "Someone")
 
 
 def test_lone_surrogate_in_data_round_trips(tmp_path: Path) -> None:
@@ -320,11 +338,11 @@ def hold_lock() -> Iterator[Callable[[Path], None]]:
 def test_write_while_another_process_holds_the_lock_is_busy(
     seeded: store.Store, hold_lock: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(store.durable, "LOCK_TIMEOUT", 0.2)
     before = seeded.path.read_bytes()
     hold_lock(seeded.path)
-    with pytest.raises(DatabaseBusyError) as caught, seeded.writing() as tables:
-        tables.set_check(None, NOW_DT)
+    with pytest.raises(DatabaseBusyError, match="for 0 seconds|right now") as caught:
+        _set_network(seeded, "BBC")
     assert str(seeded.path) in caught.value.message
     assert caught.value.exit_code == 1
     assert seeded.path.read_bytes() == before
@@ -333,7 +351,7 @@ def test_write_while_another_process_holds_the_lock_is_busy(
 def test_reads_need_no_lock(
     seeded: store.Store, hold_lock: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(store.durable, "LOCK_TIMEOUT", 0.2)
     hold_lock(seeded.path)
     assert [s.slug for s in store.Store.open(seeded.path, now=NOW_DT).shows()] == ["heartstopper"]
 
@@ -341,15 +359,15 @@ def test_reads_need_no_lock(
 def test_lock_through_a_symlink_uses_the_real_files_lock(
     tmp_path: Path, hold_lock: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(store.durable, "LOCK_TIMEOUT", 0.2)
     real = tmp_path / "real.json"
     store.Store.open(real, now=NOW_DT)
     link = tmp_path / "link.json"
     link.symlink_to(real)
     hold_lock(real)
     opened = store.Store.open(link, now=NOW_DT)
-    with pytest.raises(DatabaseBusyError), opened.writing() as tables:
-        tables.set_check(None, NOW_DT)
+    with pytest.raises(DatabaseBusyError):
+        _set_network(opened, "BBC")
 
 
 @pytest.mark.parametrize(

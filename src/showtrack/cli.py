@@ -23,7 +23,7 @@ from showtrack.paths import DB_ENV, default_db_path
 
 if TYPE_CHECKING:
     from showtrack import core, dates, entry, render
-    from showtrack.store import Store
+    from showtrack.store import Snapshot, Store
 else:
 
     class _Lazy(ModuleType):
@@ -61,13 +61,23 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
             render.error(err.message)
             raise typer.Exit(err.exit_code) from None
         except KeyboardInterrupt:
-            render.error("Interrupted; the database is as it was before this command.")
+            render.error(interrupted())
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # e.g. `showtrack news | head`: the reader has gone
+            raise typer.Exit(0) from None
         except OSError as err:
             render.error(f"{err.strerror or err}{f': {err.filename}' if err.filename else ''}.")
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def interrupted() -> str:
+    """What to say when Ctrl-C stops a command: true whether or not a write landed."""
+    durable = sys.modules.get("showtrack.store.durable")
+    if durable is not None and durable.committed():
+        return "Interrupted; what this command had already saved is kept."
+    return "Interrupted; the database is as it was before this command."
 
 
 class Settings:
@@ -158,6 +168,11 @@ class Run:
         self._tz = tz
 
     @property
+    def db(self) -> "Snapshot":
+        """The database as this command read it."""
+        return self.store.snapshot
+
+    @property
     def tz(self) -> tzinfo:
         if self._tz is None:
             self._tz = clock.local_zone()
@@ -196,16 +211,34 @@ def _run(
 
     settings: Settings = ctx.obj
     wait = _lock_timeout() if lock_timeout is None else lock_timeout
-    return Run(Store.open(settings.db, now=now, lock_timeout=wait), now, tz)
+    return Run(Store.open(settings.db, clock=clock.now, lock_timeout=wait), now, tz)
 
 
 def _output(
-    as_json: bool, doc: dict[str, Any], view: Callable[[dict[str, Any]], list[Any]]
+    as_json: bool,
+    doc: dict[str, Any],
+    view: Callable[[dict[str, Any]], list[Any]],
+    *,
+    unsaved: str = "",
 ) -> None:
-    if as_json:
-        render.emit_json(doc)
-    else:
-        render.emit(view(doc))
+    """Print the document or its view; a failure to deliver it is one line saying so
+    (``unsaved``: what is therefore not recorded)."""
+    from showtrack.errors import OutputError
+
+    try:
+        if as_json:
+            render.emit_json(doc)
+        else:
+            render.emit(view(doc))
+    except BrokenPipeError:
+        raise
+    except (OSError, UnicodeError) as err:
+        reason = (
+            f"the output encoding ({sys.stdout.encoding}) can't show some of it"
+            if isinstance(err, UnicodeError)
+            else str(err.strerror or err).lower()
+        )
+        raise OutputError(f"Can't write the output: {reason}.{unsaved}") from None
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -219,7 +252,7 @@ def shows_command(ctx: typer.Context, *, as_json: JsonFlag = False) -> None:
     Example: showtrack shows
     """
     run = _run(ctx)
-    summaries = core.shows_overview(run.store, now=run.now, tz=run.tz)
+    summaries = core.shows_overview(run.db, now=run.now, tz=run.tz)
     _output(as_json, render.shows_doc(summaries, now=run.now, tz=run.tz), render.shows_view)
 
 
@@ -231,8 +264,8 @@ def show_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = False
     Example: showtrack show heartstopper
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    detail = core.show_detail(run.store, found, now=run.now, tz=run.tz)
+    found = core.find_show(run.db, show)
+    detail = core.show_detail(run.db, found, now=run.now, tz=run.tz)
     _output(as_json, render.show_doc(detail, now=run.now, tz=run.tz), render.show_view)
 
 
@@ -256,8 +289,8 @@ def cast_command(
     Example: showtrack cast heartstopper --season 2 --new
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    result = core.cast_of(run.store, found, season=season, new_only=new)
+    found = core.find_show(run.db, show)
+    result = core.cast_of(run.db, found, season=season, new_only=new)
     _output(as_json, render.cast_doc(result), render.cast_view)
 
 
@@ -287,9 +320,9 @@ def countdown_command(
     run = _run(ctx, tz)
     now = run.now
     if as_of is not None:
-        now = dates.parse_when(as_of, now=run.now, tz=run.tz, last_check=run.store.last_check())
-    found = core.find_show(run.store, show) if show is not None else None
-    rows = core.countdowns(run.store, now=now, tz=run.tz, show=found, include_all=all_)
+        now = dates.parse_when(as_of, now=run.now, tz=run.tz, last_check=_last_check(run, None))
+    found = core.find_show(run.db, show) if show is not None else None
+    rows = core.countdowns(run.db, now=now, tz=run.tz, show=found, include_all=all_)
     _output(as_json, render.countdown_doc(rows, now=now, tz=run.tz), render.countdown_view)
 
 
@@ -319,17 +352,39 @@ def news_command(
     Example: showtrack news --since 2w
     """
     run = _run(ctx, tz)
-    found = core.find_show(run.store, show) if show is not None else None
+    found = core.find_show(run.db, show) if show is not None else None
+    checks = run.store.checks()
     since_day = None
     if since is not None:
-        last = run.store.last_check(found.slug if found else None)
+        last = _last_check(run, found.slug if found else None, checks)
         since_day = (
             dates.parse_when(since, now=run.now, tz=run.tz, last_check=last)
             .astimezone(run.tz)
             .date()
         )
-    result = core.news(run.store, now=run.now, show=found, since=since_day, record_check=not peek)
-    _output(as_json, render.news_doc(result), render.news_view)
+    result = core.news(
+        run.store.snapshot, checks, show=found, since=since_day, record_check=not peek
+    )
+    unsaved = " This check was not recorded." if result.recorded_check else ""
+    _output(as_json, render.news_doc(result), render.news_view, unsaved=unsaved)
+    if result.recorded_check:
+        _record_check(run, result)
+
+
+def _last_check(run: Run, show: str | None, checks: Any = None) -> datetime | None:
+    mark = (checks if checks is not None else run.store.checks()).mark(show)
+    return None if mark is None else mark.at
+
+
+def _record_check(run: Run, result: "core.News") -> None:
+    """Record the check once the output is out; if the database can't be written
+    (read-only, busy), the news was still shown: say so and exit 0."""
+    from showtrack.errors import DatabaseBusyError, DatabaseError
+
+    try:
+        run.store.record_check(result.show, result.mark)
+    except (DatabaseError, DatabaseBusyError) as err:
+        render.note(f"This check was not recorded: {err.message}")
 
 
 @app.command("timeline")
@@ -340,8 +395,8 @@ def timeline_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = F
     Example: showtrack timeline heartstopper
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    events = core.timeline(run.store, found)
+    found = core.find_show(run.db, show)
+    events = core.timeline(run.db, found)
     _output(as_json, render.timeline_doc(found.slug, found.title, events), render.timeline_view)
 
 
@@ -465,7 +520,7 @@ def add_show_command(
     elif title is None:
         raise UsageError("Give the show's title, or --tvmaze ID to add it from TVmaze.")
     else:
-        show = entry.add_show(run.store, title=title, slug=slug, fields=fields, now=run.now)
+        show = entry.add_show(run.store, title=title, slug=slug, fields=fields)
     render.note(f"Added {show.title} as {show.slug}.")
 
 
@@ -494,13 +549,13 @@ def edit_show_command(
     Example: showtrack edit show heartstopper --status ended
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = _show_fields(
         title=title, tvmaze=tvmaze, alias=alias, network=network, country=country, language=language,
         genre=genre, timezone=timezone, creator=creator, based_on=based_on, status=status,
         summary=summary, source=source,
     )  # fmt: skip
-    report = entry.edit_show(run.store, found, fields=fields, now=run.now)
+    report = entry.edit_show(run.store, found, fields=fields)
     _report(report, f"Updated {found.title}." if report.written else "Nothing changed.")
 
 
@@ -529,12 +584,12 @@ def add_season_command(
 ) -> None:
     """Add a season. Example: showtrack add season heartstopper 3 --status announced"""
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = _season_fields(
         episodes=episodes, runtime=runtime, premiere=premiere, status=status,
         source_material=source_material, synopsis=synopsis, source=source,
     )  # fmt: skip
-    entry.add_season(run.store, found, number, fields=fields, tz=tz, now=run.now)
+    entry.add_season(run.store, found, number, fields=fields, tz=tz)
     render.note(f"Added season {number} of {found.title}.")
 
 
@@ -559,12 +614,12 @@ def edit_season_command(
     Example: showtrack edit season heartstopper 2 --premiere 2023-08-10
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = _season_fields(
         episodes=episodes, runtime=runtime, premiere=premiere, status=status,
         source_material=source_material, synopsis=synopsis, source=source,
     )  # fmt: skip
-    report = entry.edit_season(run.store, found, number, fields=fields, tz=tz, now=run.now)
+    report = entry.edit_season(run.store, found, number, fields=fields, tz=tz)
     _report(
         report,
         f"Updated season {number} of {found.title}." if report.written else "Nothing changed.",
@@ -589,12 +644,12 @@ def add_cast_command(
     Example: showtrack add cast heartstopper --season 2 --actor "Leila Khan" --character "Sahar Zahid" --status new
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = {
         "season": season, "actor": actor, "character": character, "note": note,
         "status": status, "source": source,
     }  # fmt: skip
-    credit = entry.add_credit(run.store, found, fields=fields, now=run.now)
+    credit = entry.add_credit(run.store, found, fields=fields)
     render.note(f"Added {credit.actor} to season {credit.season} of {found.title}.")
 
 
@@ -616,9 +671,9 @@ def edit_cast_command(
     Example: showtrack edit cast heartstopper --season 2 --actor "Evan Ovenell" --character "Mr. X"
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = {"character": character, "note": note, "status": status, "source": source}
-    report = entry.edit_credit(run.store, found, season, actor, fields=fields, now=run.now)
+    report = entry.edit_credit(run.store, found, season, actor, fields=fields)
     _report(report, "Updated." if report.written else "Nothing changed.")
 
 
@@ -652,12 +707,12 @@ def add_news_command(
     Example: showtrack add news heartstopper --date 2023-06-01 --kind trailer --headline "Teaser is out" --source Netflix
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
+    found = core.find_show(run.db, show)
     fields = {
         "headline": headline, "kind": kind, "date": date, "season": season, "body": body,
         "source": source, "url": url,
     }  # fmt: skip
-    item, added = entry.add_news(run.store, found, fields=fields, now=run.now)
+    item, added = entry.add_news(run.store, found, fields=fields)
     render.note(f"Added news {item.id[:8]}." if added else f"Already known (news {item.id[:8]}).")
 
 
@@ -667,6 +722,7 @@ def _confirm_removal(plan: "entry.Removal", yes: bool) -> None:
     if not sys.stdin.isatty():
         raise UsageError(f"Removing {plan.description} needs confirmation: pass --yes.")
     if not typer.confirm(f"Remove {render.safe(plan.description)}?", default=False):
+        render.note("Nothing removed.")
         raise typer.Exit(1)
 
 
@@ -675,10 +731,9 @@ def _confirm_removal(plan: "entry.Removal", yes: bool) -> None:
 def remove_show_command(ctx: typer.Context, show: ShowArg, *, yes: YesFlag = False) -> None:
     """Remove a show and everything about it. Example: showtrack remove show heartstopper --yes"""
     run = _run(ctx)
-    plan = entry.plan_removal(run.store, "show", core.find_show(run.store, show))
+    plan = entry.plan_removal(run.store.snapshot, "show", core.find_show(run.db, show))
     _confirm_removal(plan, yes)
-    entry.remove(run.store, plan)
-    render.note(f"Removed {plan.description}.")
+    render.note(f"Removed {entry.remove(run.store, plan)}.")
 
 
 @remove_app.command("season")
@@ -692,10 +747,11 @@ def remove_season_command(
 ) -> None:
     """Remove a season. Example: showtrack remove season heartstopper 3 --yes"""
     run = _run(ctx)
-    plan = entry.plan_removal(run.store, "season", core.find_show(run.store, show), season=number)
+    plan = entry.plan_removal(
+        run.store.snapshot, "season", core.find_show(run.db, show), season=number
+    )
     _confirm_removal(plan, yes)
-    entry.remove(run.store, plan)
-    render.note(f"Removed {plan.description}.")
+    render.note(f"Removed {entry.remove(run.store, plan)}.")
 
 
 @remove_app.command("cast")
@@ -708,11 +764,10 @@ def remove_cast_command(
     Example: showtrack remove cast heartstopper --season 2 --actor "Evan Ovenell" --yes
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    plan = entry.plan_removal(run.store, "cast", found, season=season, actor=actor)
+    found = core.find_show(run.db, show)
+    plan = entry.plan_removal(run.store.snapshot, "cast", found, season=season, actor=actor)
     _confirm_removal(plan, yes)
-    entry.remove(run.store, plan)
-    render.note(f"Removed {plan.description}.")
+    render.note(f"Removed {entry.remove(run.store, plan)}.")
 
 
 @remove_app.command("news")
@@ -728,11 +783,10 @@ def remove_news_command(
 ) -> None:
     """Remove an announcement by id. Example: showtrack remove news heartstopper 3f2a9c1b --yes"""
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    plan = entry.plan_removal(run.store, "news", found, announcement=news_id)
+    found = core.find_show(run.db, show)
+    plan = entry.plan_removal(run.store.snapshot, "news", found, announcement=news_id)
     _confirm_removal(plan, yes)
-    entry.remove(run.store, plan)
-    render.note(f"Removed {plan.description}.")
+    render.note(f"Removed {entry.remove(run.store, plan)}.")
 
 
 # --- import, export, calendar --------------------------------------------------------------
@@ -758,22 +812,34 @@ def import_command(
     run = _run(ctx)
     data = read_path(source)
     origin = "import from stdin" if source == "-" else f"import of {Path(source).name}"
-    report = merge(run.store, data, now=run.now, origin=origin)
+    report = merge(run.store, data, origin=origin)
     if as_json:
         render.emit_json(report.to_dict())
     else:
         render.emit(render.merge_view(report.to_dict()))
 
 
-def _write_output(output: Path | None, data: bytes) -> None:
-    from showtrack.store import atomic_write
+def _write_output(output: Path | None, data: bytes, store: "Store") -> None:
+    """To stdout (no -o, or -o -), or atomically to a regular file that is not one
+    of the database's own files."""
+    from showtrack.store import durable
 
     if output is None or str(output) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            from showtrack.errors import OutputError
+
+            raise OutputError(
+                f"Can't write the output: {str(err.strerror or err).lower()}."
+            ) from None
         return
+    durable.check_output(output, store.path, store.files())
     try:
-        atomic_write(output, data)
+        durable.atomic_write(output, [data])
     except OSError as err:
         raise ShowtrackError(f"Can't write {output}: {err.strerror or err}.") from None
 
@@ -796,9 +862,9 @@ def export_command(
     from showtrack.sources.jsonfile import to_document
 
     run = _run(ctx)
-    found = core.find_show(run.store, show) if show is not None else None
-    doc = to_document(core.export_dataset(run.store, found))
-    _write_output(output, render.json_text(doc).encode("utf-8"))
+    found = core.find_show(run.db, show) if show is not None else None
+    doc = to_document(core.export_dataset(run.db, found))
+    _write_output(output, render.json_text(doc).encode("utf-8"), run.store)
 
 
 @app.command("calendar")
@@ -819,14 +885,14 @@ def calendar_command(
     from showtrack import ics
 
     run = _run(ctx)
-    found = core.find_show(run.store, show) if show is not None else None
-    events, skipped = core.calendar_events(run.store, found, milestones=milestones)
+    found = core.find_show(run.db, show) if show is not None else None
+    events, skipped = core.calendar_events(run.db, found, milestones=milestones)
     name = f"{found.title} premieres" if found else "showtrack premieres"
     result = ics.build(events, name=name, now=run.now, skipped=skipped)
     data = result.data
     if (output is None or str(output) == "-") and sys.stdout.isatty():
         data = data.replace(b"\r\n", b"\n")  # on a screen a CR is a control byte; files keep CRLF
-    _write_output(output, data)
+    _write_output(output, data, run.store)
     if skipped:
         render.note(
             f"Left out {skipped} premiere{'s' if skipped != 1 else ''} not yet known to the day."
@@ -898,10 +964,15 @@ def feed_add_command(
     Example: showtrack feed add heartstopper https://example.org/tv.rss --match "Heartstopper, Alice Oseman"
     """
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    feed = entry.add_feed(run.store, found, url, match)
+    found = core.find_show(run.db, show)
+    feed, updated = entry.add_feed(run.store, found, url, match)
     words = ", ".join(feed.words) or f"{found.title} (and aliases)"
-    render.note(f"Following {feed.url} for {found.title}, matching: {words}.")
+    verb = "Already following" if updated else "Following"
+    render.note(
+        f"{verb} {feed.url} for {found.title}, now matching: {words}."
+        if updated
+        else f"{verb} {feed.url} for {found.title}, matching: {words}."
+    )
 
 
 @feed_app.command("list")
@@ -911,7 +982,7 @@ def feed_list_command(
 ) -> None:
     """List followed feeds. Example: showtrack feed list"""
     run = _run(ctx)
-    found = core.find_show(run.store, show) if show is not None else None
+    found = core.find_show(run.db, show) if show is not None else None
     _output(
         as_json, render.feeds_doc(run.store.feeds(found.slug if found else None)), render.feeds_view
     )
@@ -925,10 +996,18 @@ def feed_remove_command(
     url: Annotated[str, typer.Argument(help="The feed's URL.", show_default=False)],
 ) -> None:
     """Stop following a feed. Example: showtrack feed remove heartstopper https://example.org/tv.rss"""
+    from showtrack.errors import ShowNotFoundError
+
     run = _run(ctx)
-    found = core.find_show(run.store, show)
-    entry.remove_feed(run.store, found, url)
-    render.note(f"No longer following {url} for {found.title}.")
+    try:
+        found = core.find_show(run.db, show)
+        slug, title = found.slug, found.title
+    except ShowNotFoundError:
+        if not any(feed.show == show for feed in run.store.feeds(show)):
+            raise
+        slug = title = show  # a feed left behind by a show that is gone
+    entry.remove_feed(run.store, slug, url)
+    render.note(f"No longer following {url} for {title}.")
 
 
 @app.command("sync")
@@ -950,7 +1029,7 @@ def sync_command(
     from showtrack.errors import DatabaseBusyError
 
     run = _run(ctx, lock_timeout=0 if quiet else None)  # cron: never queue behind a writer
-    found = core.find_show(run.store, show) if show is not None else None
+    found = core.find_show(run.db, show) if show is not None else None
     try:
         with render.progress(enabled=not quiet and not as_json) as step:
             report = sync.sync(run.store, now=run.now, show=found, progress=step)

@@ -1,30 +1,38 @@
-"""Use cases. Each takes a Store and, where time matters, ``now`` and the viewer's zone.
+"""Use cases. Each takes a snapshot of the database and, where time matters, ``now``
+and the viewer's zone, and returns plain records.
 
-Nothing here prints, reads the clock or touches TinyDB.
+Nothing here prints, reads the clock, writes, or knows how the store keeps its files.
 """
 
-import re
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from showtrack.dates import Countdown, PartialDate, countdown
 from showtrack.errors import NotFoundError, ShowNotFoundError
-from showtrack.models import ANNOUNCEMENT_KINDS, Announcement, Credit, Season, Show
-from showtrack.store import Store
+from showtrack.models import (
+    ANNOUNCEMENT_KINDS,
+    Announcement,
+    Checks,
+    Credit,
+    Dataset,
+    Season,
+    Show,
+    name_key,
+)
+from showtrack.store import Snapshot
 
 if TYPE_CHECKING:
     from showtrack.ics import CalendarEvent
-    from showtrack.sources.jsonfile import Dataset
 
 # --- finding a show ------------------------------------------------------------
 
 
 def normalise(text: str) -> str:
     """Lowercase, letters and digits only: 'Heart-Stopper!' -> 'heartstopper'."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return name_key(text)
 
 
-def find_show(store: Store, query: str) -> Show:
+def find_show(store: Snapshot, query: str) -> Show:
     """The show whose slug, title or alias matches ``query``; else a helpful error."""
     wanted = normalise(query)
     shows = store.shows()
@@ -65,7 +73,7 @@ class CastList(NamedTuple):
 
 
 def cast_of(
-    store: Store, show: Show, *, season: int | None = None, new_only: bool = False
+    store: Snapshot, show: Show, *, season: int | None = None, new_only: bool = False
 ) -> CastList:
     """The cast of one season: the given one, else the latest season with known cast."""
     credits = store.credits(show.slug)
@@ -122,7 +130,7 @@ def _premiere_order(row: Premiere, tz: tzinfo) -> tuple[int, date, float, str, i
 
 
 def countdowns(
-    store: Store,
+    store: Snapshot,
     *,
     now: datetime,
     tz: tzinfo,
@@ -160,7 +168,7 @@ def countdowns(
     return rows
 
 
-def next_premiere(store: Store, show: Show, *, now: datetime, tz: tzinfo) -> Premiere | None:
+def next_premiere(store: Snapshot, show: Show, *, now: datetime, tz: tzinfo) -> Premiere | None:
     """The show's soonest dated premiere still to come, else its first TBA season."""
     rows = countdowns(store, now=now, tz=tz, show=show)
     return rows[0] if rows else None
@@ -172,22 +180,25 @@ def next_premiere(store: Store, show: Show, *, now: datetime, tz: tzinfo) -> Pre
 class News(NamedTuple):
     mode: Literal["new", "since"]
     since: date | None
-    last_check: datetime | None
-    recorded_check: bool
+    last_check: datetime | None  # when the check that this run goes on from was recorded
+    recorded_check: bool  # whether this run records a check once its output is out
     items: list[Announcement]
     titles: dict[str, str]
+    show: str | None  # the show a check is for (None: all shows)
+    mark: int  # the seq a check records: everything committed when this was read
 
 
 def sort_news(items: list[Announcement]) -> list[Announcement]:
-    """Newest first by date; undated ones last, by season and kind (as the model lists kinds)."""
+    """Newest first by date, then latest committed first; undated ones last, by season
+    and kind (as the model lists kinds)."""
     dated = sorted((i for i in items if i.date is not None), key=_dated_key, reverse=True)
     undated = sorted((i for i in items if i.date is None), key=_undated_key)
     return dated + undated
 
 
-def _dated_key(item: Announcement) -> tuple[tuple[date, int, datetime], str]:
+def _dated_key(item: Announcement) -> tuple[tuple[date, int, datetime], int]:
     assert item.date is not None
-    return (item.date.sort_key(), item.id)
+    return (item.date.sort_key(), item.seq or 0)
 
 
 def _undated_key(item: Announcement) -> tuple[int, int, str]:
@@ -196,42 +207,44 @@ def _undated_key(item: Announcement) -> tuple[int, int, str]:
 
 
 def news(
-    store: Store,
+    store: Snapshot,
+    checks: Checks,
     *,
-    now: datetime,
     show: Show | None = None,
     since: date | None = None,
     record_check: bool = True,
 ) -> News:
-    """New since the last check (then records this check), or dated on/after ``since``.
+    """New since the last check, or dated on/after ``since``.
 
-    With ``since``, undated announcements are left out and no check is recorded.
+    "New" means committed after the check: a higher seq than it recorded, never a
+    clock comparison. The check to record (``mark``) is the highest seq committed
+    when this snapshot was read, so whatever commits later stays new. With
+    ``since``, undated announcements are left out and no check is recorded.
     """
     slug = show.slug if show is not None else None
-    titles = {s.slug: s.title for s in store.shows()}  # read everything before writing the check
-    last = store.last_check(slug)
+    titles = {s.slug: s.title for s in store.shows()}
+    mark = checks.mark(slug)
     if since is not None:
         items = store.announcements(slug, dated_from=since.isoformat())
-        items = [item for item in items if item.date is not None]
         mode: Literal["new", "since"] = "since"
         recorded = False
     else:
-        items = store.announcements(slug, recorded_after=last)
-        if slug is None:  # a show checked on its own since: only what came after that
-            marks = store.show_checks()
-            items = [
-                item
-                for item in items
-                if item.show not in marks
-                or (item.recorded_at is not None and item.recorded_at > marks[item.show])
-            ]
+        floor = checks.everything.seq if slug is None and checks.everything else 0
+        if slug is not None and mark is not None:
+            floor = mark.seq
+        items = [item for item in store.announcements(slug, after=floor) if not checks.seen(item)]
         mode = "new"
         recorded = record_check
-    items = sort_news(items)
-    if recorded:
-        with store.writing(news=False) as tables:  # the news is copied, not rewritten
-            tables.set_check(slug, now)
-    return News(mode, since, last, recorded, items, titles)
+    return News(
+        mode,
+        since,
+        None if mark is None else mark.at,
+        recorded,
+        sort_news(items),
+        titles,
+        slug,
+        store.last_seq,
+    )
 
 
 # --- timeline -------------------------------------------------------------------------
@@ -245,7 +258,7 @@ class Milestone(NamedTuple):
     source: str | None
 
 
-def timeline(store: Store, show: Show) -> list[Milestone]:
+def timeline(store: Snapshot, show: Show) -> list[Milestone]:
     """Every dated milestone of a show, oldest first: news and premieres."""
     events = [
         Milestone(item.date, item.kind, item.season, item.headline, item.source)
@@ -276,7 +289,7 @@ class ShowSummary(NamedTuple):
     next: Premiere | None
 
 
-def shows_overview(store: Store, *, now: datetime, tz: tzinfo) -> list[ShowSummary]:
+def shows_overview(store: Snapshot, *, now: datetime, tz: tzinfo) -> list[ShowSummary]:
     """Every tracked show with its seasons and next premiere, by title."""
     by_show: dict[str, list[Season]] = {}
     for season in store.seasons():
@@ -300,7 +313,7 @@ class ShowDetail(NamedTuple):
 
 
 def show_detail(
-    store: Store, show: Show, *, now: datetime, tz: tzinfo, news_limit: int = 5
+    store: Snapshot, show: Show, *, now: datetime, tz: tzinfo, news_limit: int = 5
 ) -> ShowDetail:
     seasons = sorted(store.seasons(show.slug), key=lambda s: s.number)
     items = sort_news(store.announcements(show.slug))
@@ -312,10 +325,10 @@ def show_detail(
 # --- export and calendar -------------------------------------------------------------------
 
 
-def export_dataset(store: Store, show: Show | None = None) -> "Dataset":
-    """Everything stored (or one show's records), in the import format's terms."""
-    from showtrack.sources.jsonfile import Dataset
-
+def export_dataset(store: Snapshot, show: Show | None = None) -> Dataset:
+    """Everything stored (or one show's records), in the import format's terms, all of
+    it checked as an import would check it."""
+    store.check_zones()
     slug = show.slug if show is not None else None
     shows = [show] if show is not None else store.shows()
     return Dataset(
@@ -327,7 +340,7 @@ def export_dataset(store: Store, show: Show | None = None) -> "Dataset":
 
 
 def calendar_events(
-    store: Store, show: Show | None = None, *, milestones: bool = False
+    store: Snapshot, show: Show | None = None, *, milestones: bool = False
 ) -> tuple[list["CalendarEvent"], int]:
     """Premieres known to the day (and dated milestones, if asked); the count skipped."""
     from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid

@@ -1,30 +1,39 @@
 """Hand entry: add, edit and remove records from the command line.
 
 Values typed by the user are checked by the same validators as an import file
-(so an option gets the same message a file field would), then go through the
-one merge path. Removal is the only write that does not merge.
+(so an option gets the same message a file field would), before anything is
+locked. What a command then changes is decided from the database as it is
+under the lock: an edit applies its fields to the record stored *now*, an
+addition is refused if the record appeared meanwhile, and a removal deletes
+what refers to the record at that moment.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from showtrack.core import normalise
 from showtrack.dates import zone
 from showtrack.errors import DataError, NotFoundError, ShowtrackError, UsageError
 from showtrack.merge import MergeReport, merge
-from showtrack.models import Announcement, Credit, Season, Show
-from showtrack.sources.jsonfile import (
+from showtrack.models import (
+    Announcement,
+    Credit,
     Dataset,
+    Feed,
+    Record,
+    Season,
+    Show,
+    name_key,
+)
+from showtrack.sources.jsonfile import (
     parse_announcement,
     parse_credit,
     parse_season,
     parse_show,
 )
-from showtrack.store import Feed, Store
+from showtrack.store import ChangeSet, Snapshot, Store
 
 HAND = "hand entry"
 
@@ -68,39 +77,33 @@ def _checked_zone(tz: str | None) -> None:
             raise UsageError(f"--tz: {err}.") from None
 
 
-def _add(store: Store, data: Dataset, now: datetime) -> MergeReport:
-    """Add records that must not exist yet (checked again under the lock)."""
-    return merge(store, data, now=now, origin=HAND, must_be_new=True)
-
-
-def _edit(store: Store, data: Dataset, fields: dict[str, Any], now: datetime) -> MergeReport:
-    """Apply exactly the fields the user gave to the record as stored under the lock,
-    so two edits queued behind each other both take effect."""
+def _only(fields: dict[str, Any]) -> frozenset[str]:
     only = {name for name, value in fields.items() if value is not None}
     if "runtime" in only:
         only |= {"runtime_min", "runtime_max"}
-    return merge(store, data, now=now, origin=HAND, only=frozenset(only))
+    return frozenset(only)
+
+
+def _current_show(snapshot: Snapshot, show: Show) -> Show:
+    """The show as stored now (it may have been removed since it was looked up)."""
+    current = snapshot.show(show.slug)
+    if current is None:
+        raise NotFoundError(f"{show.title} is no longer in the database; nothing was changed.")
+    return current
 
 
 # --- shows ---------------------------------------------------------------------------
 
 
-def add_show(
-    store: Store, *, title: str, slug: str | None, fields: dict[str, Any], now: datetime
-) -> Show:
+def add_show(store: Store, *, title: str, slug: str | None, fields: dict[str, Any]) -> Show:
     slug = slug or slugify(title)
     if not slug:
         raise UsageError(
             "--slug: the title gives no usable slug; pass --slug, e.g. --slug my-show."
         )
-    existing = {show.slug for show in store.shows()}
-    if slug in existing:
-        raise ShowtrackError(
-            f"A show with slug {slug!r} already exists; use 'showtrack edit show {slug}'."
-        )
     data = Dataset()
     _valid(parse_show, {"slug": slug, "title": title, **_stated(fields)}, "", data)
-    _add(store, data, now)
+    merge(store, data, origin=HAND, must_be_new=True)
     return data.shows[0]
 
 
@@ -114,8 +117,13 @@ def _show_with(show: Show, fields: dict[str, Any]) -> Show:
     return data.shows[0]
 
 
-def edit_show(store: Store, show: Show, *, fields: dict[str, Any], now: datetime) -> MergeReport:
-    return _edit(store, Dataset(shows=[_show_with(show, fields)]), fields, now)
+def edit_show(store: Store, show: Show, *, fields: dict[str, Any]) -> MergeReport:
+    _show_with(show, fields)  # checked before the lock is taken
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        return Dataset(shows=[_show_with(_current_show(snapshot, show), fields)])
+
+    return merge(store, incoming, origin=HAND, only=_only(fields))
 
 
 def add_show_from_tvmaze(
@@ -127,7 +135,7 @@ def add_show_from_tvmaze(
     now: datetime,
     fields: dict[str, Any] | None = None,
 ) -> Show:
-    """Create a show from TVmaze (one request) and link it for sync.
+    """Create a show from TVmaze (one request, made before the lock) and link it.
 
     Hand-given ``fields`` (and ``title``) replace what TVmaze says; they are
     checked before anything is fetched.
@@ -143,52 +151,74 @@ def add_show_from_tvmaze(
     slug = slug or slugify(
         title or (name if isinstance(name, str) else "") or f"tvmaze-{tvmaze_id}"
     )
-    if slug in {show.slug for show in store.shows()}:
-        raise ShowtrackError(
-            f"A show with slug {slug!r} already exists; link it with "
-            f"'showtrack edit show {slug} --tvmaze {tvmaze_id}'."
-        )
     mapped = tvmaze.map_show(payload, slug=slug, now=now)
     if not mapped.dataset.shows:
         raise DataError(f"TVmaze show {tvmaze_id} could not be read: {'; '.join(mapped.warnings)}.")
     if title or stated:
         mapped.dataset.shows[0] = _show_with(mapped.dataset.shows[0], {**stated, "title": title})
-    merge(store, mapped.dataset, now=now, origin="TVmaze")
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        if snapshot.show(slug) is not None:
+            raise ShowtrackError(
+                f"A show with slug {slug!r} already exists; link it with "
+                f"'showtrack edit show {slug} --tvmaze {tvmaze_id}'."
+            )
+        return mapped.dataset
+
+    merge(store, incoming, origin="TVmaze")
     return mapped.dataset.shows[0]
 
 
 # --- feeds ---------------------------------------------------------------------------
 
 
-def add_feed(store: Store, show: Show, url: str, match: str | None) -> Feed:
+class FeedResult(NamedTuple):
+    feed: Feed
+    updated: bool  # the URL was already followed: its match words were updated
+
+
+def add_feed(store: Store, show: Show, url: str, match: str | None) -> FeedResult:
+    """Follow a feed; a URL already followed for the show keeps what it has seen and
+    takes the new match words."""
     if not re.match(r"https?://[^\s/]+", url) or len(url) > 2000:
         raise UsageError(f"{url[:80]!r} is not an http(s) URL.")
     words = tuple(word.strip() for word in (match or "").split(",") if word.strip())
-    feed = Feed(show=show.slug, url=url, words=words)
-    with store.writing(news=False) as tables:
-        tables.put_feed(feed)
-    return feed
+
+    def decide(snapshot: Snapshot, _now: datetime) -> tuple[ChangeSet, FeedResult]:
+        _current_show(snapshot, show)
+        old = next((feed for feed in snapshot.feeds(show.slug) if feed.url == url), None)
+        feed = (
+            Feed(show=show.slug, url=url, words=words) if old is None else old._replace(words=words)
+        )
+        changes = ChangeSet()
+        if feed != old:
+            changes.put_record(feed)
+        return changes, FeedResult(feed, old is not None)
+
+    result, _ = store.write(decide)
+    return result
 
 
-def remove_feed(store: Store, show: Show, url: str) -> None:
-    with store.writing(news=False) as tables:
-        ids = [
-            doc_id
-            for doc_id, doc in tables.records("feeds").items()
-            if doc.get("show") == show.slug and doc.get("url") == url
-        ]
-        if not ids:
-            raise NotFoundError(
-                f"{show.title} has no feed {url!r} ('showtrack feed list' shows them)."
-            )
-        tables.apply("feeds", delete=ids)
+def remove_feed(store: Store, show: str, url: str) -> None:
+    """Stop following a feed of ``show`` (a slug: the show itself may be gone)."""
+
+    def decide(snapshot: Snapshot, _now: datetime) -> tuple[ChangeSet, None]:
+        found = [feed for feed in snapshot.feeds(show) if feed.url == url]
+        if not found:
+            raise NotFoundError(f"{show} has no feed {url!r} ('showtrack feed list' shows them).")
+        changes = ChangeSet()
+        for feed in found:
+            changes.delete_record(feed)
+        return changes, None
+
+    store.write(decide)
 
 
 # --- seasons ---------------------------------------------------------------------------
 
 
-def _find_season(store: Store, show: Show, number: int) -> Season | None:
-    return next((s for s in store.seasons(show.slug) if s.number == number), None)
+def _find_season(snapshot: Snapshot, show: Show, number: int) -> Season | None:
+    return next((s for s in snapshot.seasons(show.slug) if s.number == number), None)
 
 
 def _season_record(season: Season) -> dict[str, Any]:
@@ -198,88 +228,110 @@ def _season_record(season: Season) -> dict[str, Any]:
 
 
 def add_season(
-    store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None, now: datetime
+    store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None
 ) -> Season:
     _checked_zone(tz)
-    if _find_season(store, show, number) is not None:
-        raise ShowtrackError(
-            f"{show.title} already has season {number}; use 'showtrack edit season {show.slug} {number}'."
-        )
     season = _valid(
         parse_season, {"number": number, **_stated(fields)}, "", show.slug, tz or show.timezone
     )
-    _add(store, Dataset(seasons=[season]), now)
     assert isinstance(season, Season)
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        _current_show(snapshot, show)
+        if _find_season(snapshot, show, number) is not None:
+            raise ShowtrackError(
+                f"{show.title} already has season {number}; use "
+                f"'showtrack edit season {show.slug} {number}'."
+            )
+        return Dataset(seasons=[season])
+
+    merge(store, incoming, origin=HAND)
     return season
 
 
 def edit_season(
-    store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None, now: datetime
+    store: Store, show: Show, number: int, *, fields: dict[str, Any], tz: str | None
 ) -> MergeReport:
     _checked_zone(tz)
-    old = _find_season(store, show, number)
-    if old is None:
-        raise NotFoundError(
-            f"{show.title} has no season {number}; add it with 'showtrack add season'."
-        )
-    record = _season_record(old)
-    record.update(_stated(fields))
-    record = {key: value for key, value in record.items() if value not in ("", None)}
-    season = _valid(parse_season, record, "", show.slug, tz or show.timezone)
-    return _edit(store, Dataset(seasons=[season]), fields, now)
+
+    def edited(snapshot: Snapshot) -> Dataset:
+        old = _find_season(snapshot, show, number)
+        if old is None:
+            raise NotFoundError(
+                f"{show.title} has no season {number}; add it with 'showtrack add season'."
+            )
+        record = _season_record(old)
+        record.update(_stated(fields))
+        record = {key: value for key, value in record.items() if value not in ("", None)}
+        season = _valid(parse_season, record, "", show.slug, tz or show.timezone)
+        return Dataset(seasons=[season])
+
+    edited(store.snapshot)  # checked before the lock is taken
+    return merge(store, edited, origin=HAND, only=_only(fields))
 
 
 # --- cast ------------------------------------------------------------------------------------
 
 
-def _find_credit(store: Store, show: Show, season: int, actor: str) -> Credit | None:
-    wanted = normalise(actor)
-    return next((c for c in store.credits(show.slug, season) if normalise(c.actor) == wanted), None)
+def _find_credit(snapshot: Snapshot, show: Show, season: int, actor: str) -> Credit | None:
+    wanted = (show.slug, season, name_key(actor))
+    return next((c for c in snapshot.credits(show.slug, season) if c.key == wanted), None)
 
 
-def add_credit(store: Store, show: Show, *, fields: dict[str, Any], now: datetime) -> Credit:
+def add_credit(store: Store, show: Show, *, fields: dict[str, Any]) -> Credit:
     credit = _valid(parse_credit, _stated(fields), "", show.slug)
     assert isinstance(credit, Credit)
-    if _find_credit(store, show, credit.season, credit.actor) is not None:
-        raise ShowtrackError(
-            f"{credit.actor} is already in season {credit.season} of {show.title}; use 'showtrack edit cast'."
-        )
-    _add(store, Dataset(credits=[credit]), now)
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        _current_show(snapshot, show)
+        if _find_credit(snapshot, show, credit.season, credit.actor) is not None:
+            raise ShowtrackError(
+                f"{credit.actor} is already in season {credit.season} of {show.title}; "
+                "use 'showtrack edit cast'."
+            )
+        return Dataset(credits=[credit])
+
+    merge(store, incoming, origin=HAND)
     return credit
 
 
 def edit_credit(
-    store: Store, show: Show, season: int, actor: str, *, fields: dict[str, Any], now: datetime
+    store: Store, show: Show, season: int, actor: str, *, fields: dict[str, Any]
 ) -> MergeReport:
-    old = _find_credit(store, show, season, actor)
-    if old is None:
-        raise NotFoundError(f"No {actor!r} in season {season} of {show.title}.")
-    record = old.to_dict()
-    record.pop("show")
-    record.update(_stated(fields))
-    record = {key: value for key, value in record.items() if value not in ("", None)}
-    credit = _valid(parse_credit, record, "", show.slug)
-    return _edit(store, Dataset(credits=[credit]), fields, now)
+    def edited(snapshot: Snapshot) -> Dataset:
+        old = _find_credit(snapshot, show, season, actor)
+        if old is None:
+            raise NotFoundError(f"No {actor!r} in season {season} of {show.title}.")
+        record = old.to_dict()
+        record.pop("show")
+        record.update(_stated(fields))
+        record = {key: value for key, value in record.items() if value not in ("", None)}
+        return Dataset(credits=[_valid(parse_credit, record, "", show.slug)])
+
+    edited(store.snapshot)
+    return merge(store, edited, origin=HAND, only=_only(fields))
 
 
 # --- news ---------------------------------------------------------------------------------------
 
 
-def add_news(
-    store: Store, show: Show, *, fields: dict[str, Any], now: datetime
-) -> tuple[Announcement, bool]:
+def add_news(store: Store, show: Show, *, fields: dict[str, Any]) -> tuple[Announcement, bool]:
     """Add an announcement; the flag is False when the same one was already there."""
     item = _valid(parse_announcement, _stated(fields), "", show.slug)
     assert isinstance(item, Announcement)
-    report = merge(store, Dataset(announcements=[item]), now=now, origin=HAND)
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        _current_show(snapshot, show)
+        return Dataset(announcements=[item])
+
+    report = merge(store, incoming, origin=HAND)
     return item, report.counts["announcements"].added > 0
 
 
 # --- removal ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
     """What a removal will delete, described before it happens."""
 
     table: str
@@ -290,8 +342,28 @@ class Removal:
     announcement: str | None = None
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _show_contents(snapshot: Snapshot, show: Show) -> str:
+    parts = [
+        _plural(len(snapshot.seasons(show.slug)), "season"),
+        _plural(len(snapshot.credits(show.slug)), "credit"),
+        _plural(snapshot.news_count(show.slug), "announcement"),
+        _plural(len(snapshot.feeds(show.slug)), "followed feed"),
+    ]
+    return f"{show.title} with its {', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _season_contents(snapshot: Snapshot, show: Show, number: int) -> str:
+    credits = len(snapshot.credits(show.slug, number))
+    cast = f" with its {_plural(credits, 'credit')}" if credits else ""
+    return f"season {number} of {show.title}{cast}"
+
+
 def plan_removal(
-    store: Store,
+    snapshot: Snapshot,
     what: str,
     show: Show,
     *,
@@ -301,23 +373,18 @@ def plan_removal(
 ) -> Removal:
     """Check that the target exists and describe it, so the user can confirm."""
     if what == "show":
-        seasons = len(store.seasons(show.slug))
-        news = len(store.announcements(show.slug))
-        credits = len(store.credits(show.slug))
-        return Removal(
-            "shows",
-            f"{show.title} with its {seasons} seasons, {credits} credits and {news} announcements",
-            show.slug,
-        )
+        return Removal("shows", _show_contents(snapshot, show), show.slug)
     if what == "season":
         assert season is not None
-        if _find_season(store, show, season) is None:
+        if _find_season(snapshot, show, season) is None:
             raise NotFoundError(f"{show.title} has no season {season}.")
-        return Removal("seasons", f"season {season} of {show.title}", show.slug, season=season)
+        return Removal(
+            "seasons", _season_contents(snapshot, show, season), show.slug, season=season
+        )
     if what == "cast":
         assert season is not None
         assert actor is not None
-        credit = _find_credit(store, show, season, actor)
+        credit = _find_credit(snapshot, show, season, actor)
         if credit is None:
             raise NotFoundError(f"No {actor!r} in season {season} of {show.title}.")
         return Removal(
@@ -328,50 +395,67 @@ def plan_removal(
             credit.actor,
         )
     assert announcement is not None
-    matches = [a for a in store.announcements(show.slug) if a.id.startswith(announcement.lower())]
-    if not matches:
-        raise NotFoundError(f"No announcement of {show.title} has an id starting {announcement!r}.")
-    if len(matches) > 1:
-        raise UsageError(
-            f"{len(matches)} announcements have ids starting {announcement!r}; give more of the id."
-        )
+    found = _find_news(snapshot, show, announcement)
     return Removal(
-        "announcements",
-        f"the announcement {matches[0].headline!r}",
-        show.slug,
-        announcement=matches[0].id,
+        "announcements", f"the announcement {found.headline!r}", show.slug, announcement=found.id
     )
 
 
-def remove(store: Store, plan: Removal) -> None:
-    """Delete what ``plan`` describes, in one atomic write."""
-    with store.writing() as tables:
-        doomed: dict[str, list[str]] = {}
-        for table, docs in (
-            (name, tables.records(name))
-            for name in ("shows", "seasons", "credits", "announcements")
-        ):
-            ids = [doc_id for doc_id, doc in docs.items() if _doomed(plan, table, doc)]
-            if ids:
-                doomed[table] = ids
-        if not doomed:
-            raise DataError(f"Nothing to remove: {plan.description} is already gone.")
-        for table, ids in doomed.items():
-            tables.apply(table, delete=ids)
-
-
-def _doomed(plan: Removal, table: str, doc: dict[str, Any]) -> bool:
-    owner = doc.get("slug") if table == "shows" else doc.get("show")
-    if owner != plan.show:
-        return False
-    if plan.table == "shows":
-        return True
-    if plan.table == "seasons":
-        return table == "seasons" and doc.get("number") == plan.season
-    if plan.table == "credits":
-        return (
-            table == "credits"
-            and doc.get("season") == plan.season
-            and normalise(str(doc.get("actor"))) == normalise(plan.actor or "")
+def _find_news(snapshot: Snapshot, show: Show, start: str) -> Announcement:
+    wanted = start.strip().lower()
+    if not wanted:
+        raise UsageError("Give the announcement's id (or its start), as 'showtrack news' shows it.")
+    matches = [a for a in snapshot.announcements(show.slug) if wanted and a.id.startswith(wanted)]
+    if not matches:
+        raise NotFoundError(f"No announcement of {show.title} has an id starting {start!r}.")
+    if len(matches) > 1:
+        raise UsageError(
+            f"{len(matches)} announcements have ids starting {start!r}; give more of the id."
         )
-    return table == "announcements" and doc.get("id") == plan.announcement
+    return matches[0]
+
+
+def remove(store: Store, plan: Removal) -> str:
+    """Delete what ``plan`` describes, and whatever refers to it, in one atomic write.
+    Returns what was removed, as it was under the lock."""
+
+    def decide(snapshot: Snapshot, _now: datetime) -> tuple[ChangeSet, str]:
+        changes = ChangeSet()
+        show = snapshot.show(plan.show)
+        description = plan.description
+        if plan.table == "shows":
+            if show is None:
+                raise DataError(f"Nothing to remove: {plan.description} is already gone.")
+            description = _show_contents(snapshot, show)
+            changes.delete_record(show)
+            dependents: list[Record] = [
+                *snapshot.seasons(show.slug),
+                *snapshot.credits(show.slug),
+                *snapshot.feeds(show.slug),
+            ]
+            for record in dependents:
+                changes.delete_record(record)
+            for item in snapshot.announcements(show.slug):
+                changes.delete_news(item)
+        elif plan.table == "seasons":
+            season = next((s for s in snapshot.seasons(plan.show) if s.number == plan.season), None)
+            if season is not None and show is not None:
+                description = _season_contents(snapshot, show, season.number)
+                changes.delete_record(season)
+                for credit in snapshot.credits(plan.show, plan.season):
+                    changes.delete_record(credit)
+        elif plan.table == "credits":
+            wanted = (plan.show, plan.season, name_key(plan.actor or ""))
+            for credit in snapshot.credits(plan.show, plan.season):
+                if credit.key == wanted:
+                    changes.delete_record(credit)
+        else:
+            for item in snapshot.announcements(plan.show):
+                if item.id == plan.announcement:
+                    changes.delete_news(item)
+        if not changes:
+            raise DataError(f"Nothing to remove: {plan.description} is already gone.")
+        return changes, description
+
+    description, _ = store.write(decide)
+    return description

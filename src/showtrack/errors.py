@@ -49,6 +49,27 @@ class DataError(ShowtrackError):
     """A dataset or import file breaks the format; the message names the place."""
 
 
+class OutputError(ShowtrackError):
+    """The output could not be written (a full disk, a closed pipe, an encoding)."""
+
+
+class SourceError(ShowtrackError):
+    """A source (web address, feed, API) failed; the message is one line naming it."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(one_line(message))
+        self.url = url
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """A message safe for a terminal: control characters shown as '?', one line, bounded."""
+    import re
+
+    cleaned = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", " ".join(text.split()))
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
 def json_problem(err: ValueError) -> str:
     """Where a JSON text went wrong, from a ``json.JSONDecodeError``: 'Expecting value:
     line 1, column 5' (its message can end in 'at', so 'at line' would read twice)."""

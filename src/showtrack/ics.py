@@ -15,7 +15,7 @@ from typing import Any
 
 from showtrack.dates import PartialDate, zone, zone_label
 from showtrack.models import Show
-from showtrack.render import safe
+from showtrack.text import safe
 
 PRODID = "-//showtrack//showtrack//EN"
 

@@ -1,9 +1,15 @@
-"""Plain records: what a show, season, credit and announcement are. No I/O.
+"""Plain records: what a show, season, credit, announcement and feed are, and what
+makes two of them the same record. No I/O.
 
-They are NamedTuples (immutable, ``_replace``, ``_fields``): defining four
-dataclasses was measured at about 8 ms of every command's start-up.
+They are NamedTuples (immutable, ``_replace``, ``_fields``): defining them as
+dataclasses costs start-up time on every command (see PERFORMANCE.md).
+
+Identity is defined here once, as each record's ``key``: the store, the merge
+and hand entry all match records by it, so an import and a hand edit can never
+disagree about whether "Kit Connor." and "kit-connor" are the same actor.
 """
 
+import re
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -36,6 +42,12 @@ ANNOUNCEMENT_KINDS = (
 )
 
 
+def name_key(text: str) -> str:
+    """A name as identity: lowercase, letters and digits only ('Kit-Connor.' -> 'kitconnor');
+    a name with no letter or digit at all ('🎬✨') is compared as it is written."""
+    return re.sub(r"[\W_]+", "", text.casefold()) or " ".join(text.split()).casefold()
+
+
 class Show(NamedTuple):
     slug: str
     title: str
@@ -51,6 +63,10 @@ class Show(NamedTuple):
     summary: str | None = None
     source: str | None = None
     tvmaze: int | None = None  # TVmaze show id, when linked for sync
+
+    @property
+    def key(self) -> str:
+        return self.slug
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +98,10 @@ class Season(NamedTuple):
     source_material: str | None = None
     synopsis: str | None = None
     source: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.show, self.number)
 
     @property
     def runtime(self) -> str | None:
@@ -116,6 +136,11 @@ class Credit(NamedTuple):
     status: str | None = None
     source: str | None = None
 
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """One person in one season: the actor's name compared as ``name_key``."""
+        return (self.show, self.season, name_key(self.actor))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "show": self.show,
@@ -128,11 +153,19 @@ class Credit(NamedTuple):
         }
 
 
-def announcement_id(show: str, date: PartialDate | None, kind: str, headline: str) -> str:
-    """Stable id from show, date, kind and headline, so re-imports dedupe."""
+def announcement_id(
+    show: str, date: PartialDate | None, kind: str, headline: str, salt: str = ""
+) -> str:
+    """Stable id from show, date, kind and headline, so re-imports dedupe.
+
+    ``salt`` tells apart two announcements with the same words (a premiere moved
+    A -> B twice on one day is two changes, not one).
+    """
     import hashlib
 
     key = "\x1f".join((show, iso_or_none(date) or "", kind, " ".join(headline.split()).lower()))
+    if salt:
+        key += "\x1f" + salt
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -148,10 +181,16 @@ class _AnnouncementFields(NamedTuple):
     via: str | None = None
     recorded_at: datetime | None = None
     id: str = ""
+    seq: int | None = None
 
 
 class Announcement(_AnnouncementFields):
-    """One dated piece of news; ``id`` is derived from show, date, kind and headline."""
+    """One piece of news; ``id`` is derived from show, date, kind and headline.
+
+    ``seq`` is the number the store gave it when it was committed (it only grows,
+    so "new since a check" is "a higher seq"); ``recorded_at`` is the instant of
+    that commit, kept as information, never as an order.
+    """
 
     __slots__ = ()
 
@@ -168,16 +207,22 @@ class Announcement(_AnnouncementFields):
         via: str | None = None,
         recorded_at: datetime | None = None,
         id: str = "",  # noqa: A002 - the field's name in the data model
+        seq: int | None = None,
     ) -> "Announcement":
         if not id:
             id = announcement_id(show, date, kind, headline)  # noqa: A001
         return super().__new__(
-            cls, show, kind, headline, date, season, body, source, url, via, recorded_at, id
+            cls, show, kind, headline, date, season, body, source, url, via, recorded_at, id, seq
         )
+
+    @property
+    def key(self) -> str:
+        return self.id
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "seq": self.seq,
             "show": self.show,
             "season": self.season,
             "date": iso_or_none(self.date),
@@ -191,3 +236,96 @@ class Announcement(_AnnouncementFields):
             if self.recorded_at is None
             else self.recorded_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
         }
+
+
+class Feed(NamedTuple):
+    """A news feed followed for a show, with what sync needs to fetch it politely."""
+
+    show: str
+    url: str
+    words: tuple[str, ...] = ()
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    seen: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.show, self.url)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "show": self.show,
+            "url": self.url,
+            "words": list(self.words),
+            "title": self.title,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "seen": list(self.seen),
+        }
+
+
+Record = Show | Season | Credit | Feed
+
+
+class Dataset:
+    """Records to merge: what one import, sync or hand entry brings, already validated."""
+
+    __slots__ = ("announcements", "credits", "seasons", "shows")
+
+    def __init__(
+        self,
+        shows: list[Show] | None = None,
+        seasons: list[Season] | None = None,
+        credits: list[Credit] | None = None,
+        announcements: list[Announcement] | None = None,
+    ) -> None:
+        self.shows: list[Show] = shows if shows is not None else []
+        self.seasons: list[Season] = seasons if seasons is not None else []
+        self.credits: list[Credit] = credits if credits is not None else []
+        self.announcements: list[Announcement] = announcements if announcements is not None else []
+
+    def extend(self, other: "Dataset") -> None:
+        self.shows.extend(other.shows)
+        self.seasons.extend(other.seasons)
+        self.credits.extend(other.credits)
+        self.announcements.extend(other.announcements)
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({len(self.shows)} shows, {len(self.seasons)} seasons, "
+            f"{len(self.credits)} credits, {len(self.announcements)} announcements)"
+        )
+
+
+class Check(NamedTuple):
+    """One recorded ``news`` check: everything up to ``seq`` was shown to the fan."""
+
+    seq: int
+    at: datetime  # when the check was recorded (information only)
+
+
+class Checks(NamedTuple):
+    """The fan's reading state: the last plain check and the per-show ones."""
+
+    everything: Check | None = None
+    shows: dict[str, Check] = {}  # noqa: RUF012 - never mutated; replaced whole
+
+    def mark(self, show: str | None = None) -> Check | None:
+        """The check that covers ``show`` (or all news): the higher of the two."""
+        marks = [self.everything, self.shows.get(show) if show is not None else None]
+        known = [mark for mark in marks if mark is not None]
+        return max(known, key=lambda mark: mark.seq) if known else None
+
+    def seen(self, item: Announcement) -> bool:
+        """Whether the fan was already shown ``item`` (by a plain or a per-show check)."""
+        mark = self.mark(item.show)
+        return mark is not None and item.seq is not None and item.seq <= mark.seq
+
+    @property
+    def highest(self) -> int:
+        """The highest seq any check has covered (0 when there is none)."""
+        return max([0, *(mark.seq for mark in self.all())])
+
+    def all(self) -> list[Check]:
+        return [*([self.everything] if self.everything else []), *self.shows.values()]

@@ -15,9 +15,8 @@ from typing import Any
 
 from showtrack.errors import ShowtrackError
 from showtrack.merge import MergeReport, merge
-from showtrack.models import Show
-from showtrack.sources.jsonfile import Dataset
-from showtrack.store import Feed, Store
+from showtrack.models import Dataset, Feed, Show
+from showtrack.store import ChangeSet, Snapshot, Store
 
 SEEN_LIMIT = 2000  # feed entry keys remembered per feed, newest kept
 
@@ -29,6 +28,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     sources: int = 0
     unchanged_feeds: int = 0
+    dropped: list[str] = field(default_factory=list)  # removed or relinked while fetching
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +36,7 @@ class SyncReport:
             "failures": self.failures,
             "warnings": self.warnings,
             "unchanged_feeds": self.unchanged_feeds,
+            "dropped": self.dropped,
             "merge": None if self.merged is None else self.merged.to_dict(),
         }
 
@@ -47,11 +48,32 @@ def _quiet(_: str) -> None:
     return None
 
 
-def plan(store: Store, show: Show | None) -> tuple[list[Show], list[Feed]]:
+def plan(snapshot: Snapshot, show: Show | None) -> tuple[list[Show], list[Feed]]:
     """The linked shows and feeds a sync would fetch."""
     if show is not None:
-        return ([show] if show.tvmaze is not None else []), store.feeds(show.slug)
-    return store.linked_shows(), store.feeds()
+        return ([show] if show.tvmaze is not None else []), snapshot.feeds(show.slug)
+    return snapshot.linked_shows(), snapshot.feeds()
+
+
+class _Fetched:
+    """What one source brought, to be merged if its show (or feed) is still there."""
+
+    __slots__ = ("data", "feed", "label", "linked", "updated")
+
+    def __init__(
+        self,
+        label: str,
+        data: Dataset,
+        *,
+        linked: Show | None = None,
+        feed: Feed | None = None,
+        updated: Feed | None = None,
+    ) -> None:
+        self.label = label
+        self.data = data
+        self.linked = linked  # the show as it was when it was fetched from TVmaze
+        self.feed = feed  # the feed as it was when it was fetched
+        self.updated = updated  # its new ETag, Last-Modified, title and seen keys
 
 
 def sync(
@@ -62,14 +84,16 @@ def sync(
     progress: Progress = _quiet,
     fetch: Callable[..., Any] | None = None,
 ) -> SyncReport:
-    """Fetch every source of ``show`` (or of all shows) and merge what came back."""
+    """Fetch every source of ``show`` (or of all shows), then merge what came back
+    into the database as it is when the lock is taken."""
     from showtrack.sources import feeds as feed_source
     from showtrack.sources import http, tvmaze
 
     fetcher = fetch or http.fetch
-    shows, feeds = plan(store, show)
+    snapshot = store.snapshot
+    shows, feeds = plan(snapshot, show)
     report = SyncReport(sources=len(shows) + len(feeds))
-    incoming = Dataset()
+    fetched: list[_Fetched] = []
     for linked in shows:
         progress(f"TVmaze: {linked.title}")
         try:
@@ -80,46 +104,83 @@ def sync(
             report.failures.append(f"TVmaze {linked.title}: {err.message}")
             continue
         report.warnings.extend(f"TVmaze {linked.title}: {warning}" for warning in mapped.warnings)
-        incoming.extend(mapped.dataset)
-    feed_updates: list[Feed] = []
+        fetched.append(_Fetched(f"TVmaze {linked.title}", mapped.dataset, linked=linked))
     for feed in feeds:
+        owner = snapshot.show(feed.show)
+        if owner is None:
+            report.failures.append(
+                f"Feed {feed.url}: it is followed for {feed.show!r}, which is not in the "
+                f"database; remove it with 'showtrack feed remove {feed.show} {feed.url}'."
+            )
+            continue
         progress(f"Feed: {feed.title or feed.url}")
         try:
-            fetched = fetcher(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-            if fetched.not_modified:
+            got = fetcher(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            if got.not_modified:
                 report.unchanged_feeds += 1
                 continue
-            words = list(feed.words) or _show_words(store, feed.show)
-            parsed = feed_source.parse_feed(fetched.body, show=feed.show, words=words, url=feed.url)
+            words = list(feed.words) or [owner.title, *owner.aliases]
+            parsed = feed_source.parse_feed(got.body, show=feed.show, words=words, url=feed.url)
         except ShowtrackError as err:
             report.failures.append(f"Feed {feed.url}: {err.message}")
             continue
         seen = set(feed.seen)
         fresh_keys: list[str] = []
+        data = Dataset()
         for item, key in zip(parsed.announcements, parsed.keys, strict=True):
             if key in seen:
                 continue
             seen.add(key)
             fresh_keys.append(key)
-            incoming.announcements.append(item)
-        feed_updates.append(
-            feed._replace(
-                title=parsed.title or feed.title,
-                etag=fetched.etag,
-                last_modified=fetched.last_modified,
-                seen=tuple([*fresh_keys, *feed.seen][:SEEN_LIMIT]),
-            )
+            data.announcements.append(item)
+        updated = feed._replace(
+            title=parsed.title or feed.title,
+            etag=got.etag,
+            last_modified=got.last_modified,
+            seen=tuple(fresh_keys),
         )
+        fetched.append(_Fetched(f"Feed {feed.url}", data, feed=feed, updated=updated))
 
-    def save_feeds(tables: Any) -> None:
-        for updated in feed_updates:
-            tables.put_feed(updated)
+    def incoming(current: Snapshot) -> Dataset:
+        """What is still wanted now: nothing for a show removed or relinked, or a
+        feed no longer followed, while the sources were fetched."""
+        data = Dataset()
+        for source in fetched:
+            if source.linked is not None:
+                now_show = current.show(source.linked.slug)
+                if now_show is None or now_show.tvmaze != source.linked.tvmaze:
+                    report.dropped.append(source.label)
+                    continue
+            if source.feed is not None and not _followed(current, source.feed):
+                report.dropped.append(source.label)
+                continue
+            data.extend(source.data)
+        return data
+
+    def save_feeds(current: Snapshot, changes: ChangeSet) -> None:
+        for source in fetched:
+            if source.feed is None or source.updated is None:
+                continue
+            now_feed = _followed(current, source.feed)
+            if now_feed is None:
+                continue
+            keys = [
+                *source.updated.seen,
+                *(k for k in now_feed.seen if k not in source.updated.seen),
+            ]
+            changes.put_record(
+                now_feed._replace(
+                    title=source.updated.title,
+                    etag=source.updated.etag,
+                    last_modified=source.updated.last_modified,
+                    seen=tuple(keys[:SEEN_LIMIT]),
+                )
+            )
 
     progress("Saving")
-    report.merged = merge(store, incoming, now=now, origin="sync", also=save_feeds)
+    report.merged = merge(store, incoming, origin="sync", also=save_feeds)
     return report
 
 
-def _show_words(store: Store, slug: str) -> list[str]:
-    shows = [item for item in store.shows() if item.slug == slug]
-    return [name for show in shows for name in (show.title, *show.aliases)]
+def _followed(snapshot: Snapshot, feed: Feed) -> Feed | None:
+    return next((f for f in snapshot.feeds(feed.show) if f.url == feed.url), None)

@@ -281,11 +281,11 @@ def test_busy_in_process_with_a_short_timeout(
     db, env = seeded
     holder = _hold(env, db, 30)
     try:
-        monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.3)
-        opened = store.Store.open(db, now=datetime(2023, 5, 24, tzinfo=UTC), lock_timeout=0.3)
+        monkeypatch.setattr(store.durable, "LOCK_TIMEOUT", 0.3)
+        opened = store.Store.open(db, now=datetime(2023, 5, 24, tzinfo=UTC))  # timeout: 0.3 now
         start = time.perf_counter()
-        with pytest.raises(DatabaseBusyError, match="busy"), opened.writing():
-            pass
+        with pytest.raises(DatabaseBusyError, match="busy"):
+            opened.write(lambda snapshot, now: (store.ChangeSet(), None))
         assert 0.25 <= time.perf_counter() - start < 3
     finally:
         holder.kill()

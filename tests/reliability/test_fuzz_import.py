@@ -70,6 +70,6 @@ def test_a_rejected_import_leaves_the_database_as_it_was(tmp_path: Path, data: b
     before = path.read_bytes()
     try:
         incoming = read_text(data.decode("utf-8", "replace"), "fuzz.json")
-        merge(store.Store.open(path, now=NOW), incoming, now=NOW, origin="fuzz")
+        merge(store.Store.open(path, now=NOW), incoming, origin="fuzz")
     except DataError:
         assert path.read_bytes() == before

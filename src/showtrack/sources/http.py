@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from showtrack import __version__
-from showtrack.errors import ShowtrackError
+from showtrack.errors import SourceError, one_line
 
 if TYPE_CHECKING:
     import httpx
@@ -34,15 +34,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_RETRY_WAIT = 60.0
 BACKOFF_BASE = 1.0
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-class SourceError(ShowtrackError):
-    """A source (web address, feed, API) failed; the message is one line naming it."""
-
-    def __init__(self, message: str, *, url: str | None = None) -> None:
-        super().__init__(one_line(message))
-        self.url = url
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +46,6 @@ class FetchResult:
     last_modified: str | None
     not_modified: bool
     url: str
-
-
-def one_line(text: str, limit: int = 400) -> str:
-    """A message safe for a terminal: control characters shown as '?', one line, bounded."""
-    cleaned = _CONTROL.sub("?", " ".join(text.split()))
-    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def show_url(url: str) -> str:
@@ -86,7 +70,7 @@ def check_url(url: str) -> None:
         raise SourceError(
             f"{show_url(url)}: only http:// and https:// addresses are allowed.", url=url
         )
-    if not host or len(url) > 4000 or _CONTROL.search(url) or " " in url:
+    if not host or len(url) > 4000 or re.search(r"[\x00-\x1f\x7f-\x9f]", url) or " " in url:
         raise SourceError(f"{show_url(url)} is not a valid web address.", url=url)
 
 

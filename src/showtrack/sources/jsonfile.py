@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial, zone
@@ -26,8 +25,10 @@ from showtrack.models import (
     SEASON_STATUSES,
     Announcement,
     Credit,
+    Dataset,
     Season,
     Show,
+    announcement_id,
 )
 
 FORMAT = "showtrack/1"
@@ -36,22 +37,6 @@ LONG = 20_000
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class Dataset:
-    """Everything one import brings, already validated."""
-
-    shows: list[Show] = field(default_factory=list)
-    seasons: list[Season] = field(default_factory=list)
-    credits: list[Credit] = field(default_factory=list)
-    announcements: list[Announcement] = field(default_factory=list)
-
-    def extend(self, other: Dataset) -> None:
-        self.shows.extend(other.shows)
-        self.seasons.extend(other.seasons)
-        self.credits.extend(other.credits)
-        self.announcements.extend(other.announcements)
 
 
 class _Record:
@@ -158,35 +143,58 @@ ANNOUNCEMENT_FIELDS = {
 }  # fmt: skip
 
 
-def parse_show(value: Any, where: str, data: Dataset) -> None:
-    rec = _Record(value, where, SHOW_FIELDS)
+STORED_SHOW_FIELDS = SHOW_FIELDS - {"seasons", "credits", "announcements"}
+ID = re.compile(r"[0-9a-f]{16}")
+
+
+ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+def read_show(
+    value: Any, where: str, allowed: set[str] = STORED_SHOW_FIELDS, *, look_up_zone: bool = True
+) -> Show:
+    """A show's own fields (a stored show record, or the top of an imported one).
+
+    ``look_up_zone=False`` checks a time zone's spelling only, not that the zone
+    database has it (loading zone data costs every command a few milliseconds;
+    writes and exports look it up).
+    """
+    rec = _Record(value, where, allowed)
     slug = rec.required_text("slug", limit=100)
     if not SLUG.fullmatch(slug):
         raise rec.fail("slug", f"{slug!r} must be lowercase letters, digits and dashes")
     timezone = rec.text("timezone", limit=64)
     if timezone is not None:
         try:
-            zone(timezone)
+            if not look_up_zone and ZONE_NAME.fullmatch(timezone):
+                pass
+            else:
+                zone(timezone)
         except ValueError as err:
             raise rec.fail("timezone", str(err)) from None
-    data.shows.append(
-        Show(
-            slug=slug,
-            title=rec.required_text("title"),
-            aliases=rec.texts("aliases"),
-            network=rec.text("network"),
-            country=rec.text("country"),
-            language=rec.text("language"),
-            genres=rec.texts("genres"),
-            timezone=timezone,
-            creator=rec.text("creator"),
-            based_on=rec.text("based_on"),
-            status=rec.text("status"),
-            summary=rec.text("summary", limit=LONG),
-            source=rec.text("source"),
-            tvmaze=rec.integer("tvmaze", low=1, high=10**9),
-        )
+    return Show(
+        slug=slug,
+        title=rec.required_text("title"),
+        aliases=rec.texts("aliases"),
+        network=rec.text("network"),
+        country=rec.text("country"),
+        language=rec.text("language"),
+        genres=rec.texts("genres"),
+        timezone=timezone,
+        creator=rec.text("creator"),
+        based_on=rec.text("based_on"),
+        status=rec.text("status"),
+        summary=rec.text("summary", limit=LONG),
+        source=rec.text("source"),
+        tvmaze=rec.integer("tvmaze", low=1, high=10**9),
     )
+
+
+def parse_show(value: Any, where: str, data: Dataset) -> None:
+    show = read_show(value, where, SHOW_FIELDS)
+    rec = _Record(value, where, SHOW_FIELDS)
+    slug, timezone = show.slug, show.timezone
+    data.shows.append(show)
     numbers: set[int] = set()
     for index, item in enumerate(rec.items("seasons")):
         season = parse_season(item, f"{where}.seasons[{index}]", slug, timezone)
@@ -246,7 +254,11 @@ def parse_announcement(value: Any, where: str, show: str) -> Announcement:
     kind = rec.choice("kind", ANNOUNCEMENT_KINDS)
     if kind is None:
         raise rec.fail("kind", "is required")
+    given = rec.text("id", limit=16)
+    if given is not None and not ID.fullmatch(given):
+        raise rec.fail("id", f"{given!r} is not an announcement id (16 hex digits)")
     return Announcement(
+        id=given or "",
         show=show,
         kind=kind,
         headline=rec.required_text("headline"),
@@ -364,11 +376,19 @@ def to_document(data: Dataset) -> dict[str, Any]:
         )
         record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
         record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]
-        record["announcements"] = [
-            _without(_drop_none(a.to_dict()), "show", "id", "recorded_at") for a in news
-        ]
+        record["announcements"] = [_exported_news(item) for item in news]
         shows.append(record)
     return {"format": FORMAT, "shows": shows}
+
+
+def _exported_news(item: Announcement) -> dict[str, Any]:
+    """An announcement as a pack holds it: without what is this database's own (seq,
+    recorded_at), and without its id unless the id is not the one its words give (a
+    change made twice, each kept)."""
+    drop = ["show", "seq", "recorded_at"]
+    if item.id == announcement_id(item.show, item.date, item.kind, item.headline):
+        drop.append("id")
+    return _without(_drop_none(item.to_dict()), *drop)
 
 
 def _without(record: dict[str, Any], *names: str) -> dict[str, Any]:

@@ -1,0 +1,693 @@
+"""The typed store: the only owner of the database files.
+
+Reads give a :class:`Snapshot`: one consistent reading of the file, handing
+out models (never TinyDB documents or doc ids). A write is a function from the
+snapshot read *under the lock* to a :class:`ChangeSet`; :meth:`Store.write`
+takes the lock, re-reads the file if another process changed it, calls the
+function, and applies its changes atomically, giving every new announcement
+the next ``seq`` from a counter that only grows and the commit's instant as
+``recorded_at``. Nothing decides a write from what it read before the lock,
+so writers can't undo each other, and order comes from the counter, never from
+a clock.
+
+Modules: ``layout`` (the bytes on disk), ``codec`` (records <-> models, checked),
+``migrations`` (schema versions), ``durable`` (lock, atomic replace, paths),
+``reading`` (the fan's reading state, in a small file of its own).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from showtrack.errors import DatabaseError
+from showtrack.models import (
+    Announcement,
+    Check,
+    Checks,
+    Credit,
+    Dataset,
+    Feed,
+    Record,
+    Season,
+    Show,
+)
+from showtrack.store import codec, durable, layout, migrations, reading
+from showtrack.store.durable import LOCK_TIMEOUT, atomic_write
+from showtrack.store.migrations import SCHEMA_VERSION
+
+__all__ = [
+    "LOCK_TIMEOUT",
+    "SCHEMA_VERSION",
+    "ChangeSet",
+    "Commit",
+    "Snapshot",
+    "Store",
+    "atomic_write",
+    "bundled_dataset",
+]
+
+T = TypeVar("T")
+HEAD = ("shows", "seasons", "credits", "feeds")
+TABLE_OF: dict[type, str] = {Show: "shows", Season: "seasons", Credit: "credits", Feed: "feeds"}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class Snapshot:
+    """The database as one read saw it. Every record handed out is a checked model."""
+
+    __slots__ = ("_cache", "_loaded", "migrated_checks", "needs_save", "path")
+
+    def __init__(
+        self, path: Path, loaded: layout.Loaded, migrated_checks: Checks | None = None
+    ) -> None:
+        self.path = path
+        self._loaded = loaded
+        self._cache: dict[str, Any] = {}
+        self.migrated_checks = migrated_checks  # an older file's own reading state
+        self.needs_save = migrated_checks is not None
+
+    @property
+    def stamp(self) -> layout.Stamp:
+        return self._loaded.stamp
+
+    def _state(self) -> dict[str, Any]:
+        return self._loaded.head["state"]["1"]  # type: ignore[no-any-return]
+
+    @property
+    def database(self) -> str:
+        """This database's id (the reading state is tied to it)."""
+        return str(self._state().get("database") or "")
+
+    @property
+    def last_seq(self) -> int:
+        """The highest seq ever given to an announcement of this database."""
+        value = self._state().get("last_seq") or 0
+        return value if isinstance(value, int) else 0
+
+    def _docs(self, table: str) -> dict[str, Any]:
+        docs = self._loaded.head.get(table, {})
+        if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
+            raise DatabaseError(f"{self.path} is damaged: table {table!r} is not a set of records.")
+        return docs
+
+    def _build(self, table: str, items: Iterable[tuple[str, Any]]) -> list[Any]:
+        build = codec.BUILDERS[table]
+        out = []
+        doc_id = ""
+        try:
+            for doc_id, doc in items:
+                out.append(build(doc, f"{table} record {doc_id}"))
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as err:
+            raise codec.damaged(self.path, _problem(err, f"{table} record {doc_id}")) from None
+        return out
+
+    def _all(self, table: str) -> list[Any]:
+        if table not in self._cache:
+            records = self._build(table, self._docs(table).items())
+            if table != "shows" and table != "feeds":
+                slugs = self._slugs()
+                for record in records:
+                    if record.show not in slugs:
+                        raise codec.damaged(
+                            self.path,
+                            f"{table}: a record of {record.show!r}, a show that is not "
+                            "in the database",
+                        )
+            keys = [record.key for record in records]
+            if len(set(keys)) != len(keys):
+                twice = next(key for key in keys if keys.count(key) > 1)
+                raise codec.damaged(self.path, f"{table}: two records are the same one ({twice!r})")
+            self._cache[table] = records
+        return list(self._cache[table])
+
+    def check_zones(self) -> None:
+        """Look up every show's time zone (reads check only its spelling); writes and
+        exports call this, so they never pass on a zone that import would refuse."""
+        for doc_id, doc in self._docs("shows").items():
+            where = f"shows record {doc_id}"
+            try:
+                codec.check_zone(codec.show_from(doc, where), where)
+            except ValueError as err:
+                raise codec.damaged(self.path, _problem(err, where)) from None
+
+    def _slugs(self) -> set[str]:
+        return {show.slug for show in self.shows()}
+
+    def shows(self) -> list[Show]:
+        return self._all("shows")
+
+    def show(self, slug: str) -> Show | None:
+        return next((show for show in self.shows() if show.slug == slug), None)
+
+    def seasons(self, show: str | None = None) -> list[Season]:
+        return [s for s in self._all("seasons") if show is None or s.show == show]
+
+    def credits(self, show: str | None = None, season: int | None = None) -> list[Credit]:
+        return [
+            c
+            for c in self._all("credits")
+            if (show is None or c.show == show) and (season is None or c.season == season)
+        ]
+
+    def all_credits(self) -> list[Credit]:
+        return self._all("credits")
+
+    def feeds(self, show: str | None = None) -> list[Feed]:
+        return [f for f in self._all("feeds") if show is None or f.show == show]
+
+    def linked_shows(self) -> list[Show]:
+        """Shows with a TVmaze id, which sync keeps current."""
+        return [show for show in self.shows() if show.tvmaze is not None]
+
+    # -- the news --
+
+    def announcements(
+        self, show: str | None = None, *, after: int | None = None, dated_from: str | None = None
+    ) -> list[Announcement]:
+        """Announcements (of ``show``), in commit order: those with a seq above
+        ``after``, or dated on or after the ISO day ``dated_from`` (a month- or
+        year-dated one counts when any day of it is), or all of them."""
+        news = self._loaded.news
+        docs: Iterable[Any]
+        if after is not None:
+            docs = news.after(after)
+        elif dated_from is not None:
+            docs = news.dated_from(dated_from)
+        else:
+            return self._all_news(show)
+        picked = [
+            (str(doc.get("seq")), doc)
+            for doc in docs
+            if isinstance(doc, dict) and (show is None or doc.get("show") == show)
+        ]
+        items = self._news_models(picked)
+        if dated_from is not None:
+            items = [item for item in items if item.date is not None]
+        return items
+
+    def _all_news(self, show: str | None) -> list[Announcement]:
+        if "announcements" not in self._cache:
+            table = self._loaded.news.table()
+            self._cache["announcements"] = self._news_models(list(table.items()), whole=True)
+        items: list[Announcement] = self._cache["announcements"]
+        return [item for item in items if show is None or item.show == show]
+
+    def _news_models(self, docs: list[tuple[str, Any]], *, whole: bool = False) -> list[Any]:
+        items = self._build("announcements", docs)
+        slugs = self._slugs()
+        for (key, _), item in zip(docs, items, strict=True):
+            if item.show not in slugs:
+                raise codec.damaged(
+                    self.path,
+                    f"announcements record {key}: it belongs to show {item.show!r}, "
+                    "which is not in the database",
+                )
+            if whole and key != str(item.seq):
+                raise codec.damaged(self.path, f"announcements record {key}: its seq is {item.seq}")
+        if whole:
+            ids = [item.id for item in items]
+            if len(set(ids)) != len(ids):
+                raise codec.damaged(self.path, "announcements: two records have the same id")
+        items.sort(key=lambda item: item.seq)
+        return items
+
+    def news_count(self, show: str | None = None) -> int:
+        return len(self._all_news(show))
+
+    def announcement_seqs(self) -> dict[str, int]:
+        """Every announcement's id, with its seq (parses the news, builds no models)."""
+        news = self._loaded.news
+        table = news.table()
+        if not news.trusted() and "announcements" not in self._cache:
+            self._all_news(None)  # an untrusted table is checked before it is relied on
+        found: dict[str, int] = {}
+        for key, doc in table.items():
+            found[str(doc.get("id"))] = int(key) if key.isdigit() else 0
+        return found
+
+    def announcements_by_id(self, ids: Iterable[str]) -> dict[str, Announcement]:
+        """The stored announcements with these ids (only those are built)."""
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        if "announcements" in self._cache:
+            return {item.id: item for item in self._cache["announcements"] if item.id in wanted}
+        self.announcement_seqs()  # checks an untrusted table first
+        docs = [
+            (key, doc)
+            for key, doc in self._loaded.news.table().items()
+            if isinstance(doc, dict) and doc.get("id") in wanted
+        ]
+        return {item.id: item for item in self._news_models(docs)}
+
+
+def _problem(err: BaseException, where: str) -> str:
+    """The validator's sentence, placed at the record ('shows record 3.title: ...')."""
+    if isinstance(err, ValueError) and str(err).startswith(where):
+        return str(err)
+    detail = str(err) if isinstance(err, ValueError) else f"{type(err).__name__}: {err!s:.80}"
+    return f"{where}: {detail}"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+class ChangeSet:
+    """What one write does: records to put (insert or replace, matched by their
+    ``key``) or delete, and announcements to add (numbered at commit), update
+    (keeping their seq) or delete."""
+
+    __slots__ = ("added", "deleted", "news_deleted", "put", "updated")
+
+    def __init__(self) -> None:
+        self.put: list[Record] = []
+        self.deleted: list[Record] = []
+        self.added: list[Announcement] = []
+        self.updated: list[Announcement] = []
+        self.news_deleted: list[Announcement] = []
+
+    def put_record(self, record: Record) -> None:
+        self.put.append(record)
+
+    def delete_record(self, record: Record) -> None:
+        self.deleted.append(record)
+
+    def add_news(self, item: Announcement) -> None:
+        self.added.append(item)
+
+    def update_news(self, item: Announcement) -> None:
+        self.updated.append(item)
+
+    def delete_news(self, item: Announcement) -> None:
+        self.news_deleted.append(item)
+
+    @property
+    def touches_news(self) -> bool:
+        return bool(self.added or self.updated or self.news_deleted)
+
+    def __bool__(self) -> bool:
+        return bool(self.put or self.deleted or self.touches_news)
+
+    @classmethod
+    def of(cls, data: Dataset) -> ChangeSet:
+        changes = cls()
+        records: list[Record] = [*data.shows, *data.seasons, *data.credits]
+        for record in records:
+            changes.put_record(record)
+        for item in data.announcements:
+            changes.add_news(item)
+        return changes
+
+
+class Commit(NamedTuple):
+    """What a write committed: the seq each added announcement got, and when."""
+
+    seqs: dict[str, int]
+    at: datetime
+
+
+Decide = Callable[[Snapshot, datetime], tuple[ChangeSet, T]]
+
+
+def _utc_now() -> datetime:
+    from showtrack import clock
+
+    return clock.now()
+
+
+class Store:
+    """An open database: a snapshot for reading, and locked writes."""
+
+    __slots__ = ("clock", "lock_timeout", "path", "snapshot")
+
+    def __init__(
+        self,
+        path: Path,
+        snapshot: Snapshot,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        lock_timeout: float | None = None,
+    ) -> None:
+        self.path = path
+        self.snapshot = snapshot
+        self.clock = clock
+        self.lock_timeout = lock_timeout  # None: store.LOCK_TIMEOUT when a lock is taken
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        now: datetime | None = None,
+        clock: Callable[[], datetime] | None = None,
+        seed: Callable[[], Dataset] | None = None,
+        lock_timeout: float | None = None,
+    ) -> Store:
+        """Open the database at ``path``; create and seed it only if no file is there.
+
+        ``clock`` gives the instant of each commit (``now``: a fixed one). Writers
+        wait ``lock_timeout`` seconds for another writer (0: not at all).
+        """
+        if clock is None:
+            fixed = now
+            clock = (lambda: fixed) if fixed is not None else _utc_now
+        if not durable.check_database_path(path):
+            _create(path, clock(), seed or bundled_dataset, lock_timeout)
+        store = cls(path, _read(path), clock=clock, lock_timeout=lock_timeout)
+        if store.snapshot.needs_save:
+            store._save_migration()
+        return store
+
+    # -- reads go to the snapshot --
+
+    def shows(self) -> list[Show]:
+        return self.snapshot.shows()
+
+    def seasons(self, show: str | None = None) -> list[Season]:
+        return self.snapshot.seasons(show)
+
+    def credits(self, show: str | None = None, season: int | None = None) -> list[Credit]:
+        return self.snapshot.credits(show, season)
+
+    def all_credits(self) -> list[Credit]:
+        return self.snapshot.all_credits()
+
+    def feeds(self, show: str | None = None) -> list[Feed]:
+        return self.snapshot.feeds(show)
+
+    def linked_shows(self) -> list[Show]:
+        return self.snapshot.linked_shows()
+
+    def announcements(
+        self, show: str | None = None, *, after: int | None = None, dated_from: str | None = None
+    ) -> list[Announcement]:
+        return self.snapshot.announcements(show, after=after, dated_from=dated_from)
+
+    @property
+    def last_seq(self) -> int:
+        return self.snapshot.last_seq
+
+    def news_count(self, show: str | None = None) -> int:
+        return self.snapshot.news_count(show)
+
+    def show(self, slug: str) -> Show | None:
+        return self.snapshot.show(slug)
+
+    def check_zones(self) -> None:
+        self.snapshot.check_zones()
+
+    def files(self) -> list[Path]:
+        """The files of this database: itself, its lock and its reading state."""
+        return [self.path, durable.lock_path(self.path), reading.path_for(self.path)]
+
+    # -- the reading state --
+
+    def checks(self) -> Checks:
+        """The fan's recorded news checks for this database."""
+        snapshot = self.snapshot
+        if snapshot.migrated_checks is not None and snapshot.needs_save:
+            return snapshot.migrated_checks
+        return reading.read(self.path, snapshot.database)
+
+    def record_check(self, show: str | None, seq: int) -> Check:
+        """Record that the fan was shown every announcement up to ``seq`` (of ``show``,
+        or of all shows). A check never moves back; it rewrites only the small
+        reading-state file."""
+        with durable.locked(self.path, self.lock_timeout):
+            self._fresh()
+            if self.snapshot.needs_save:
+                self._save_migration(locked=True)
+            database = self.snapshot.database
+            check = Check(seq, self.clock())
+            current = reading.read(self.path, database)
+            reading.write(self.path, database, reading.recorded(current, show, check))
+        return check
+
+    # -- writes --
+
+    def write(self, decide: Decide[T]) -> tuple[T, Commit]:
+        """Lock, read what is there now, let ``decide`` turn it into changes, and
+        apply them in one atomic replace. Nothing is written if ``decide`` raises."""
+        with durable.locked(self.path, self.lock_timeout):
+            durable.remove_stale_temps(self.path)
+            self._fresh()
+            now = self.clock()
+            changes, result = decide(self.snapshot, now)
+            commit = Commit({}, now)
+            if changes or self.snapshot.needs_save:
+                commit = self._commit(changes, now)
+        return result, commit
+
+    def _fresh(self) -> None:
+        """Read the file again unless it is the very one already read (same inode,
+        size and mtime: every write makes a new inode)."""
+        if layout.stat_stamp(self.path) != self.snapshot.stamp:
+            self.snapshot = _read(self.path)
+
+    def _save_migration(self, *, locked: bool = False) -> None:
+        """Save an older file migrated (once), when the lock can be had at once."""
+        if not locked:
+            try:
+                with durable.locked(self.path, 0):
+                    self._fresh()
+                    if self.snapshot.needs_save:
+                        self._commit(ChangeSet(), self.clock())
+            except DatabaseError:
+                pass  # busy or read-only: served migrated from memory, saved next time
+            return
+        self._commit(ChangeSet(), self.clock())
+
+    def _commit(self, changes: ChangeSet, now: datetime) -> Commit:
+        snapshot = self.snapshot
+        guard = 0
+        if changes.added:  # never number below a check (a database restored from a copy)
+            guard = self.checks().highest if not snapshot.needs_save else 0
+        if snapshot.needs_save and snapshot.migrated_checks is not None:
+            reading.write(self.path, snapshot.database, snapshot.migrated_checks)
+        head, news, seqs = _apply(snapshot, changes, now, guard)
+        pieces = layout.encode(head, news)
+        target = durable.real(self.path)
+        try:
+            durable.atomic_write(target, pieces)
+        except OSError as err:
+            self.snapshot = _read(self.path)
+            raise DatabaseError(
+                f"Can't write the database {self.path}: {err.strerror or err}. "
+                "It is as it was before this command."
+            ) from None
+        stamp = layout.stat_stamp(self.path) or (0, 0, 0)
+        fingerprint = layout.fingerprint(news)
+        head["state"] = {**head["state"], "1": {**head["state"]["1"], "news": fingerprint}}
+        written = layout.Loaded(
+            head, layout.News(self.path, read=lambda: memoryview(news), expected=fingerprint), stamp
+        )
+        self.snapshot = Snapshot(self.path, written)
+        return Commit(seqs, now)
+
+
+def _read(path: Path) -> Snapshot:
+    """Read and check the file; an older schema is migrated (in memory)."""
+    loaded = layout.load(path)
+    version = migrations.version_of(path, loaded.head)
+    for table in HEAD:
+        docs = loaded.head.get(table, {})
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            if not (version < 2 and table == "feeds" and table not in loaded.head):
+                raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
+    if version == SCHEMA_VERSION:
+        return Snapshot(path, loaded)
+    raw = dict(loaded.head)
+    raw["announcements"] = loaded.news.table()
+    try:
+        checks = migrations.migrate(raw, version)
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        raise DatabaseError(
+            f"{path} is damaged: it could not be brought up to date ({type(err).__name__}). "
+            "It was left untouched."
+        ) from None
+    news = raw.pop("announcements")
+    migrated = layout.Loaded(raw, layout.News(path, parsed=news), loaded.stamp)
+    return Snapshot(path, migrated, migrated_checks=checks or Checks())
+
+
+def _memory_storage() -> type[Any]:
+    """A TinyDB storage over tables held in memory: TinyDB applies a change set to the
+    tables, and the store then replaces the file atomically, once."""
+    from tinydb.storages import Storage
+
+    class MemoryStorage(Storage):
+        def __init__(self, raw: dict[str, Any]) -> None:
+            self.raw = raw
+
+        def read(self) -> dict[str, Any]:
+            return self.raw
+
+        def write(self, data: dict[str, Any]) -> None:
+            self.raw = data
+
+        def close(self) -> None:
+            pass
+
+    return MemoryStorage
+
+
+def _apply(
+    snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int
+) -> tuple[dict[str, Any], bytes | memoryview, dict[str, int]]:
+    """The file's tables after ``changes``: (head tables, news bytes, seqs given).
+
+    Every table that is rewritten is checked first, so damage is never copied into
+    a new file; a news table that is exactly what showtrack wrote (its fingerprint
+    matches) was checked when it was written and is copied as it is when unchanged.
+    """
+    from tinydb import TinyDB
+    from tinydb.table import Document
+
+    head = dict(snapshot._loaded.head)
+    for table in HEAD:
+        snapshot._all(table)  # checked before it is rewritten
+        head.setdefault(table, {})
+    snapshot.check_zones()
+    state = dict(head["state"]["1"])
+    head["state"] = {**head["state"], "1": state}
+    db: Any = TinyDB(head, storage=_memory_storage())
+    by_table: dict[str, tuple[list[Record], list[Record]]] = {}
+    for record in changes.put:
+        by_table.setdefault(TABLE_OF[type(record)], ([], []))[0].append(record)
+    for record in changes.deleted:
+        by_table.setdefault(TABLE_OF[type(record)], ([], []))[1].append(record)
+    for name, (puts, deletes) in by_table.items():
+        docs = db.storage.raw[name]
+        ids = {codec.raw_key(name, doc): int(doc_id) for doc_id, doc in docs.items()}
+        table = db.table(name)
+        gone = [ids[record.key] for record in deletes if record.key in ids]
+        if gone:
+            table.remove(doc_ids=gone)
+            for record in deletes:
+                ids.pop(record.key, None)
+        replace: dict[int, dict[str, Any]] = {}
+        insert: list[dict[str, Any]] = []
+        for record in puts:
+            doc = codec.to_doc(record)
+            if record.key in ids:
+                replace[ids[record.key]] = doc
+            else:
+                insert.append(doc)
+        if replace:
+            _replace(db, name, replace)
+        if insert:
+            table.insert_multiple(insert)
+    head = db.storage.raw
+    seqs: dict[str, int] = {}
+    news_bytes: bytes | memoryview
+    news = snapshot._loaded.news
+    if not changes.touches_news and not news.parsed and news.trusted():
+        news_bytes = news.raw()
+    else:
+        if not news.trusted() or news.parsed:
+            snapshot._all_news(None)  # checked before it is rewritten
+            models: list[Announcement] = snapshot._cache["announcements"]
+            current = {str(item.seq): codec.announcement_doc(item) for item in models}
+        else:
+            current = news.table()
+        news_db: Any = TinyDB({"announcements": current}, storage=_memory_storage())
+        news_table = news_db.table("announcements")
+        by_id = {doc["id"]: int(key) for key, doc in current.items()}
+        gone = [by_id[item.id] for item in changes.news_deleted if item.id in by_id]
+        if gone:
+            news_table.remove(doc_ids=gone)
+        replace = {}
+        for item in changes.updated:
+            if item.id in by_id:
+                old = current[str(by_id[item.id])]
+                kept = item._replace(
+                    seq=old["seq"], recorded_at=datetime.fromisoformat(old["recorded_at"])
+                )
+                replace[by_id[item.id]] = codec.announcement_doc(kept)
+        if replace:
+            _replace(news_db, "announcements", replace)
+        next_seq = max(snapshot.last_seq, guard, max(map(int, current), default=0)) + 1
+        fresh = []
+        for item in changes.added:
+            if item.id in by_id or item.id in seqs:
+                continue
+            seqs[item.id] = next_seq
+            fresh.append(
+                Document(
+                    codec.announcement_doc(item._replace(seq=next_seq, recorded_at=now)),
+                    doc_id=next_seq,
+                )
+            )
+            next_seq += 1
+        if fresh:
+            news_table.insert_multiple(fresh)
+            state["last_seq"] = next_seq - 1
+        news_bytes = layout.encode_news(news_db.storage.raw["announcements"])
+    state["schema_version"] = SCHEMA_VERSION
+    head["state"] = {**head["state"], "1": state}
+    return head, news_bytes, seqs
+
+
+def _replace(db: Any, name: str, replace: dict[int, dict[str, Any]]) -> None:
+    """Replace records in place (same doc id, same position), without touching the
+    snapshot's own documents."""
+    raw = db.storage.raw
+    raw[name] = {key: dict(doc) if int(key) in replace else doc for key, doc in raw[name].items()}
+
+    def put(doc: dict[str, Any]) -> None:
+        new = pending.pop()
+        doc.clear()
+        doc.update(new)
+
+    order = [doc_id for doc_id in map(int, raw[name]) if doc_id in replace]
+    pending = [replace[doc_id] for doc_id in reversed(order)]
+    db.table(name).update(put, doc_ids=order)
+
+
+def _create(
+    path: Path, now: datetime, seed: Callable[[], Dataset], lock_timeout: float | None
+) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DatabaseError(f"Can't create the folder for {path}: {err.strerror or err}.") from None
+    with durable.locked(path, lock_timeout):
+        if os.path.lexists(path):  # another process created it while we waited
+            return
+        raw: dict[str, Any] = {}
+        migrations.migrate(raw, 0)
+        news = raw.pop("announcements")
+        empty = Snapshot(path, layout.Loaded(raw, layout.News(path, parsed=news), (0, 0, 0)))
+        data = seed()
+        head, news_bytes, _ = _apply(empty, ChangeSet.of(data), now, 0)
+        try:
+            durable.atomic_write(path, layout.encode(head, news_bytes))
+        except OSError as err:
+            raise DatabaseError(
+                f"Can't create the database {path}: {err.strerror or err}."
+            ) from None
+
+
+def bundled_dataset() -> Dataset:
+    """The dataset shipped with showtrack (``data/*.json`` in the source tree)."""
+    from importlib import resources
+
+    from showtrack.sources.jsonfile import read_text
+
+    folder = resources.files("showtrack") / "data"
+    data = Dataset()
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".json"))
+    for name in names:
+        text = (folder / name).read_text(encoding="utf-8")
+        data.extend(read_text(text, f"bundled data {name}"))
+    return data
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
