@@ -1,3 +1,3 @@
-from showtrack.cli import main
+from showtrack.launch import main
 
 main()

@@ -55,13 +55,16 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from showtrack.launch import commits, interrupted_line
+
+        before = commits()
         try:
             return command(*args, **kwargs)
         except ShowtrackError as err:
             render.error(err.message)
             raise typer.Exit(err.exit_code) from None
         except KeyboardInterrupt:
-            render.error(interrupted())
+            render.error(interrupted_line(before))
             raise typer.Exit(130) from None
         except BrokenPipeError:  # e.g. `showtrack news | head`: the reader has gone
             raise typer.Exit(0) from None
@@ -70,14 +73,6 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
-
-
-def interrupted() -> str:
-    """What to say when Ctrl-C stops a command: true whether or not a write landed."""
-    durable = sys.modules.get("showtrack.store.durable")
-    if durable is not None and durable.committed():
-        return "Interrupted; what this command had already saved is kept."
-    return "Interrupted; the database is as it was before this command."
 
 
 class Settings:
@@ -106,7 +101,6 @@ def main_options(
             envvar=DB_ENV,
             help="Database file [default: showtrack.json in your user data folder].",
             show_default=False,
-            dir_okay=False,
         ),
     ] = None,
     version: Annotated[
@@ -1172,17 +1166,32 @@ def main() -> None:
             code = 1
     except BrokenPipeError:  # e.g. `showtrack news | head`: the reader has gone
         code = 0
+    except KeyboardInterrupt:  # only when run without the launcher's handler
+        from showtrack.launch import interrupted_line
+
+        render.error(interrupted_line())
+        code = 130
     except Exception as err:  # a bug: one line, no traceback (SHOWTRACK_DEBUG=1 shows it)
         if os.environ.get("SHOWTRACK_DEBUG"):
             raise
+        from showtrack.launch import interrupted_line
+
+        kept = (
+            "the database is as it was"
+            if "as it was" in interrupted_line()
+            else ("what it had saved before is kept")
+        )
         render.error(
-            f"Internal error ({type(err).__name__}); the database is as it was. "
+            f"Internal error ({type(err).__name__}); {kept}. "
             "Please report it; SHOWTRACK_DEBUG=1 shows the details."
         )
         code = 1
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
+    except (OSError, ValueError):  # a closed pipe, a full disk: already reported, or moot
         pass
-    sys.stderr.flush()
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, tzinfo
 from showtrack.errors import UsageError
 
 NOW_ENV = "SHOWTRACK_NOW"
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # the years a partial date may have (dates.py)
 
 
 def now() -> datetime:
@@ -26,7 +27,16 @@ def now() -> datetime:
         raise UsageError(
             f"{NOW_ENV}={frozen!r} has no UTC offset; add one, e.g. 2023-05-24T12:00:00Z."
         )
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(
+            f"{NOW_ENV}={frozen!r} is outside the years showtrack counts in "
+            f"({FIRST_YEAR} to {LAST_YEAR}); give an instant in that range."
+        )
+    return moment
 
 
 def local_zone() -> tzinfo:

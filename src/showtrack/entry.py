@@ -118,6 +118,7 @@ def _show_with(show: Show, fields: dict[str, Any]) -> Show:
 
 
 def edit_show(store: Store, show: Show, *, fields: dict[str, Any]) -> MergeReport:
+    store.snapshot.check_zones()  # a stored zone is damage, not the user's mistake
     _show_with(show, fields)  # checked before the lock is taken
 
     def incoming(snapshot: Snapshot) -> Dataset:

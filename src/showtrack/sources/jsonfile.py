@@ -339,13 +339,36 @@ def read_path(target: str, stdin: Any = None) -> Dataset:
         files = [path]
     data = Dataset()
     for file in files:
-        try:
-            with open(file, "rb") as handle:
-                text = _read_bytes(handle, str(file))
-        except OSError as err:
-            raise DataError(f"Can't read {file}: {err.strerror or err}.") from None
-        data.extend(read_text(text, str(file)))
+        data.extend(read_text(_read_file(file), str(file)))
     return data
+
+
+def _read_file(file: Any) -> str:
+    """A regular file's text; a FIFO, a device or a socket is refused at once (a FIFO
+    would wait for a writer, /dev/zero would never end)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except IsADirectoryError:
+        raise DataError(
+            f"{file} is a folder; give the folder itself to import its .json files."
+        ) from None
+    except OSError as err:
+        raise DataError(f"Can't read {file}: {err.strerror or err}.") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise DataError(
+            f"{file} is {kind}, not a file; give a JSON file, a folder, or - for stdin."
+        )
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return _read_bytes(handle, str(file))
+    except OSError as err:
+        raise DataError(f"Can't read {file}: {err.strerror or err}.") from None
 
 
 def _drop_none(
