@@ -11,6 +11,8 @@ Each result is one JSON line on stdout. Usage::
     worker.py edit-show SHOW FIELD PREFIX COUNT      # then reads the file back each time
     worker.py read SECONDS                           # news --peek --json and the raw file
     worker.py hold-lock LOCKPATH SECONDS             # hold the flock, print "locked"
+    worker.py mixed WHO SECONDS SEED BASE             # mixed writes (see ``mixed``)
+    worker.py news-loop SECONDS                       # `news --json` again and again
 """
 
 from __future__ import annotations
@@ -97,6 +99,67 @@ def hold_lock(path: str, seconds: float) -> None:
         time.sleep(seconds)
 
 
+def mixed(who: str, seconds: float, seed: int, base: str) -> None:
+    """Mixed writes of one worker, each a whole CLI command: add news, import a pack,
+    edit its own show's network, follow and unfollow its own feeds, sync everything.
+
+    Worker WHO owns show ``w<WHO>``; only it edits that show or its feeds, so its last
+    successful edit and feed changes must be what the file holds at the end.
+    """
+    import random
+    import tempfile
+
+    rng = random.Random(seed)
+    deadline = time.monotonic() + seconds
+    slug = f"w{who}"
+    step = 0
+    folder = tempfile.mkdtemp(prefix=f"worker-{who}-")
+    while time.monotonic() < deadline:
+        step += 1
+        op = rng.choice(["add", "add", "import", "edit", "feed-add", "feed-remove", "sync"])
+        args: list[str]
+        detail: Any = None
+        if op == "add":
+            detail = f"{slug} added {step:05d}"
+            args = ["add", "news", slug, "--headline", detail, "--date", "2023-06-01"]
+        elif op == "import":
+            detail = [f"{slug} imported {step:05d}-{k}" for k in range(3)]
+            path = os.path.join(folder, f"pack-{step}.json")
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(
+                    {"shows": [{"slug": slug, "title": slug.upper(), "announcements": [
+                        {"kind": "other", "headline": text} for text in detail]}]},
+                    handle,
+                )  # fmt: skip
+            args = ["import", path]
+        elif op == "edit":
+            detail = f"{slug}-net-{step:05d}"
+            args = ["edit", "show", slug, "--network", detail]
+        elif op == "feed-add":
+            detail = f"{base}/feed/{who}/{rng.randrange(3)}"
+            args = ["feed", "add", slug, detail]
+        elif op == "feed-remove":
+            detail = f"{base}/feed/{who}/{rng.randrange(3)}"
+            args = ["feed", "remove", slug, detail]
+        else:
+            args = ["sync"]
+        code, _, err = invoke(*args)
+        emit(op=op, step=step, detail=detail, code=code, err=err.strip()[-300:])
+
+
+def news_loop(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        code, out, err = invoke("news", "--json")
+        try:
+            items = json.loads(out)["announcements"]
+            seen = [[item["id"], item["seq"]] for item in items]
+        except (ValueError, KeyError, TypeError):
+            seen = []
+        emit(op="news", code=code, seen=seen, err=err.strip()[-300:])
+        time.sleep(0.05)
+
+
 def main() -> None:
     command, *rest = sys.argv[1:]
     if command == "add-news":
@@ -107,6 +170,10 @@ def main() -> None:
         read(float(rest[0]))
     elif command == "hold-lock":
         hold_lock(rest[0], float(rest[1]))
+    elif command == "mixed":
+        mixed(rest[0], float(rest[1]), int(rest[2]), rest[3])
+    elif command == "news-loop":
+        news_loop(float(rest[0]))
     else:
         raise SystemExit(f"unknown worker command {command!r}")
 
