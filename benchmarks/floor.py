@@ -24,6 +24,7 @@ import calendar
 import gc
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -39,11 +40,13 @@ def json_library(choice: str) -> tuple[str, Callable[[bytes], Any], Callable[[An
         choice = "stdlib"
         spec = importlib.util.find_spec("showtrack")
         if spec is not None and spec.submodule_search_locations:
-            store = Path(next(iter(spec.submodule_search_locations))) / "store.py"
-            try:
-                source = store.read_text(encoding="utf-8")
-            except OSError:
-                source = ""
+            package = Path(next(iter(spec.submodule_search_locations)))
+            source = ""
+            for store in (package / "store" / "layout.py", package / "store.py"):
+                try:
+                    source += store.read_text(encoding="utf-8")
+                except OSError:
+                    pass
             for name in ("orjson", "msgspec"):
                 if re.search(rf"^\s*(import|from) {name}\b", source, re.MULTILINE):
                     choice = name
@@ -129,9 +132,24 @@ def count_news_since(db: Any, now: datetime, days: int) -> int:
     return sum(1 for doc in db["announcements"].values() if last_day(doc.get("date")) >= since)
 
 
-def count_news_new(db: Any) -> int:
-    mark = db["state"]["1"].get("last_check") or ""
-    return sum(1 for doc in db["announcements"].values() if (doc.get("recorded_at") or "") > mark)
+def checked_seq(path: str) -> int:
+    """The last check's seq, from the reading state beside a schema-3 database."""
+    try:
+        with open(f"{path}.reading", "rb") as handle:
+            checks = json.loads(handle.read())["checks"].values()
+    except OSError:
+        return 0
+    return max((c["seq"] for c in checks if c.get("show") is None), default=0)
+
+
+def count_news_new(db: Any, path: str) -> int:
+    if "last_seq" in db["state"]["1"]:  # schema 3: a seq above the check's
+        mark = checked_seq(path)
+        return sum(1 for doc in db["announcements"].values() if doc.get("seq", 0) > mark)
+    stamp_mark = db["state"]["1"].get("last_check") or ""
+    return sum(
+        1 for doc in db["announcements"].values() if (doc.get("recorded_at") or "") > stamp_mark
+    )
 
 
 def stamp(moment: datetime) -> str:
@@ -165,6 +183,9 @@ def add(db: Any, docs: list[dict[str, Any]]) -> int:
         if doc["id"] in known:
             continue
         known.add(doc["id"])
+        if "last_seq" in db["state"]["1"]:  # schema 3: keyed by the commit counter
+            doc = {"id": doc["id"], "seq": next_id, **doc}
+            db["state"]["1"]["last_seq"] = next_id
         table[str(next_id)] = doc
         next_id += 1
         added += 1
@@ -185,13 +206,18 @@ def main(argv: list[str]) -> int:
     elif mode == "news-since":
         print(count_news_since(load(path, loads), instant(rest[0]), int(rest[1])))
     elif mode == "news-new":
-        print(count_news_new(load(path, loads)))
+        print(count_news_new(load(path, loads), path))
     elif mode == "news-check":
         db = load(path, loads)
-        print(count_news_new(db))
-        db["state"]["1"]["last_check"] = stamp(instant(rest[0]))
-        db["state"]["1"]["checks"] = {}
-        atomic_write(path, dumps(db))
+        print(count_news_new(db, path))
+        if "last_seq" in db["state"]["1"]:  # schema 3: only the small reading state is written
+            check = {"database": db["state"]["1"]["database"], "show": None,
+                     "seq": db["state"]["1"]["last_seq"], "at": stamp(instant(rest[0]))}  # fmt: skip
+            atomic_write(f"{path}.reading", dumps({"checks": {"1": check}}))
+        else:
+            db["state"]["1"]["last_check"] = stamp(instant(rest[0]))
+            db["state"]["1"]["checks"] = {}
+            atomic_write(path, dumps(db))
     elif mode == "write":
         now = instant(rest[0])
         db = load(path, loads)

@@ -263,19 +263,23 @@ def make_announcement(
 
 
 def store_schema() -> int:
-    """showtrack's current SCHEMA_VERSION, read from store.py's source (not imported)."""
+    """showtrack's current SCHEMA_VERSION, read from its source (not imported)."""
     import importlib.util
     import re
 
     spec = importlib.util.find_spec("showtrack")
     if spec is None or not spec.submodule_search_locations:
         return 1
-    store = Path(next(iter(spec.submodule_search_locations))) / "store.py"
-    try:
-        match = re.search(r"^SCHEMA_VERSION = (\d+)", store.read_text("utf-8"), re.MULTILINE)
-    except OSError:
-        return 1
-    return int(match[1]) if match else 1
+    package = Path(next(iter(spec.submodule_search_locations)))
+    for source in (package / "store" / "migrations.py", package / "store.py"):
+        try:
+            text = source.read_text("utf-8")
+        except OSError:
+            continue
+        match = re.search(r"^SCHEMA_VERSION = (\d+)", text, re.MULTILINE)
+        if match:
+            return int(match[1])
+    return 1
 
 
 def schema_for(wanted: str) -> int:

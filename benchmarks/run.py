@@ -83,6 +83,17 @@ with open(os.environ["BENCH_IO_OUT"], "w") as out:
 """
 
 
+def copy_db(source: Path, target: Path) -> None:
+    """A database and its reading state (``<db>.reading``, when there is one)."""
+    shutil.copyfile(source, target)
+    reading = source.with_name(source.name + ".reading")
+    copy = target.with_name(target.name + ".reading")
+    if reading.exists():
+        shutil.copyfile(reading, copy)
+    elif copy.exists():
+        copy.unlink()
+
+
 @dataclass
 class Case:
     key: str
@@ -254,18 +265,27 @@ def main() -> int:
         _, _, code, text, _ = run_once([showtrack, "shows"], seed_env, out)
         if code != 0:
             sys.exit(f"showtrack could not seed the bundled database:\n{text}")
+        # The generated files are in an older layout; showtrack migrates a file once, on
+        # its first command, so each copy is opened once before anything is timed. Copies
+        # that a timed run writes to are made afresh from a prepared master (with its
+        # reading state, the file beside it that holds the news checks).
+        prepared: dict[str, Path] = {}
         for size in sizes:
+            prepared[size] = work / "masters" / f"db-{size}.json"
+            prepared[size].parent.mkdir(exist_ok=True)
+            shutil.copyfile(files[size], prepared[size])
+            _, _, code, text, _ = run_once(
+                [showtrack, "shows"], {**env, "SHOWTRACK_DB": str(prepared[size])}, out
+            )
+            if code != 0:
+                sys.exit(f"showtrack could not open the {size} database:\n{text}")
             dbs[size] = work / f"db-{size}.json"
-            shutil.copyfile(files[size], dbs[size])
-        masters["add"] = files[BIG]
-        masters["check"] = files[BIG]
-        masters["floor-check"] = files[BIG]
-        masters["import"] = files[BIG]
-        masters["floor-add"] = files[BIG]
-        masters["floor-import"] = files[BIG]
+            copy_db(prepared[size], dbs[size])
+        for key in ("add", "check", "floor-check", "import", "floor-add", "floor-import"):
+            masters[key] = prepared[BIG]
         for key, source in masters.items():
             dbs[key] = work / f"{key}.json"
-            shutil.copyfile(source, dbs[key])
+            copy_db(source, dbs[key])
         import_file = str(files["import"])
 
         def has_command(*words: str) -> bool:
@@ -443,8 +463,9 @@ def main() -> int:
             if case.db:
                 case_env["SHOWTRACK_DB"] = str(dbs[case.db])
                 if case.fresh:
-                    source = masters.get(case.db, files.get(case.db))
-                    shutil.copyfile(source, dbs[case.db])
+                    source = masters.get(case.db, prepared.get(case.db))
+                    assert source is not None
+                    copy_db(source, dbs[case.db])
                     os.sync()  # write the copy back now, not while something is timed
             argv = [a.replace("HEADLINE", f"Benchmark teaser {round_no}") for a in case.argv]
             elapsed, rss, code, text, cpu = run_once(argv, case_env, out)
@@ -480,7 +501,7 @@ def main() -> int:
             case = by_key.get(key)
             if case is None or case.error:
                 continue
-            shutil.copyfile(masters[key], dbs[key])
+            copy_db(masters[key], dbs[key])
             counter_out = work / f"io-{key}.txt"
             io_env = {
                 **env,
@@ -590,6 +611,10 @@ def main() -> int:
             Budget(
                 f"news, recording the check ({BIG}) <= 2x floor (ours: not in issue 6)",
                 lambda: within("check", "floor-check", 2.0),
+            ),
+            Budget(
+                f"news, recording the check ({BIG}) <= 1.2x news --peek (issue 10)",
+                lambda: within("check", f"peek-{BIG}", 1.2),
             ),
             Budget(f"add news ({BIG}) <= 2x raw read + write + fsync", add_budget),
             Budget(

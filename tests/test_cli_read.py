@@ -392,7 +392,9 @@ def test_corrupt_db_is_reported_and_untouched(
 
 def test_db_that_is_a_folder(runner: Runner, tmp_path: Path) -> None:
     result = runner(tmp_path)("shows", catch_exceptions=True)
-    assert_error(result, 1, str(tmp_path), "is a folder")  # a runtime problem, like other unusable paths
+    assert_error(
+        result, 1, str(tmp_path), "is a folder"
+    )  # a runtime problem, like other unusable paths
 
 
 def test_error_naming_a_hostile_path_is_printed_safely(runner: Runner, tmp_path: Path) -> None:

@@ -264,9 +264,12 @@ def plan(
     planner.titles = {show.slug: show.title for show in shows}
     planner.titles.update({show.slug: show.title for show in incoming.shows})
     planner.records("shows", incoming.shows, shows, planner.show_changes)
-    planner.records("seasons", incoming.seasons, snapshot.seasons(), planner.season_changes)
-    planner.records("credits", incoming.credits, snapshot.all_credits(), planner.credit_changes)
-    planner.announcements(incoming.announcements)
+    if incoming.seasons:
+        planner.records("seasons", incoming.seasons, snapshot.seasons(), planner.season_changes)
+    if incoming.credits:
+        planner.records("credits", incoming.credits, snapshot.all_credits(), planner.credit_changes)
+    if incoming.announcements or planner.report.changes:
+        planner.announcements(incoming.announcements)
     return planner.changes, planner.report
 
 

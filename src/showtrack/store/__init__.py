@@ -590,7 +590,7 @@ def _apply(
     if not changes.touches_news and not news.parsed and news.trusted():
         news_bytes = news.raw()
     else:
-        if not news.trusted() or news.parsed:
+        if not news.trusted():
             snapshot._all_news(None)  # checked before it is rewritten
             models: list[Announcement] = snapshot._cache["announcements"]
             current = {str(item.seq): codec.announcement_doc(item) for item in models}

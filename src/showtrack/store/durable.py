@@ -17,6 +17,7 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from showtrack.errors import DatabaseBusyError, DatabaseError, ShowtrackError
 
@@ -45,26 +46,78 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the cross-process lock of the database at ``path``.
 
     ``timeout`` (seconds; None: ``LOCK_TIMEOUT`` as it is now) is how long to wait
-    for another writer; 0 gives up at once.
+    for another writer; 0 gives up at once. The lock is an ``flock`` on
+    ``<db>.lock`` (what filelock's Unix lock takes too, so either can hold it out);
+    where there is no ``fcntl`` (Windows), filelock does it. On Unix the stdlib call
+    is used directly: importing filelock costs more than a whole news check.
     """
-    from filelock import FileLock, Timeout
-
     wait = LOCK_TIMEOUT if timeout is None else timeout
     target = lock_path(path)
     if target.is_symlink():
-        raise DatabaseError(
-            f"The lock file {target} is a symbolic link; showtrack refuses to use it. "
-            "Remove it and try again."
-        )
+        raise _symlinked(target)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        with _filelock(path, target, wait):
+            yield
+        return
+    try:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as err:
+        if target.is_symlink():
+            raise _symlinked(target) from None
+        raise DatabaseError(f"Can't lock the database {path}: {err.strerror or err}.") from None
+    try:
+        _acquire(fd, fcntl, path, wait)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def _acquire(fd: int, fcntl: Any, path: Path, wait: float) -> None:
+    import time
+
+    deadline = time.monotonic() + wait
+    pause = 0.005
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError as err:
+            raise DatabaseError(f"Can't lock the database {path}: {err.strerror or err}.") from None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _busy(path, wait)
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 0.1)
+
+
+def _busy(path: Path, wait: float) -> DatabaseBusyError:
+    waited = f"for {wait:.0f} seconds" if wait >= 1 else "right now"
+    return DatabaseBusyError(
+        f"The database {path} is busy: another showtrack is writing to it ({waited}). "
+        "Try again in a moment."
+    )
+
+
+def _symlinked(target: Path) -> DatabaseError:
+    return DatabaseError(
+        f"The lock file {target} is a symbolic link; showtrack refuses to use it. "
+        "Remove it and try again."
+    )
+
+
+@contextlib.contextmanager
+def _filelock(path: Path, target: Path, wait: float) -> Iterator[None]:  # pragma: no cover
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(target), timeout=wait, mode=0o600)
     try:
         lock.acquire()
     except Timeout:
-        waited = f"for {wait:.0f} seconds" if wait >= 1 else "right now"
-        raise DatabaseBusyError(
-            f"The database {path} is busy: another showtrack is writing to it ({waited}). "
-            "Try again in a moment."
-        ) from None
+        raise _busy(path, wait) from None
     except OSError as err:
         raise DatabaseError(f"Can't lock the database {path}: {err.strerror or err}.") from None
     try:
