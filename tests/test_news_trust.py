@@ -547,7 +547,9 @@ def test_a_damaged_record_is_refused_by_every_command_that_reads_it(
     if table == "credits":
         commands.append(["cast", "heartstopper"])
     if table == "announcements":
-        commands += [["news", "--peek"], ["timeline", "heartstopper"]]
+        commands.append(["news", "--peek"])
+        if field != "show":  # a record moved to another show is no longer Heartstopper's
+            commands.append(["timeline", "heartstopper"])
     for args in commands:
         result = invoke(*args)
         assert result.exit_code == 1, (args, result.stdout, result.stderr)

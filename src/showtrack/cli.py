@@ -1,8 +1,8 @@
 """The command line: options -> core -> render. The only module that exits.
 
 No ``from __future__ import annotations`` here: Typer reads each command's
-annotations at run time, and as strings it compiles and evaluates every one
-(about 3 ms a run); evaluated once at definition they cost less.
+annotations at run time (why that matters, and the other start-up choices, are
+in the README's Performance section, the one place for such measurements).
 """
 
 import functools
@@ -1046,9 +1046,9 @@ def sync_command(
 class _LazyCommands(MutableMapping[str, Any]):
     """A group's commands, each turned into a click command only when it is used.
 
-    Typer builds every command's options up front, evaluating every signature:
-    measured at about 45 ms for our 21 commands, a quarter of a `countdown`. The
-    names are known at once (for "did you mean"), the commands when asked for.
+    Typer builds every command's options up front, evaluating every signature
+    (README, Performance). The names are known at once (for "did you mean"), the
+    commands when asked for.
     """
 
     def __init__(self, loaders: dict[str, Callable[[], Any]]) -> None:
@@ -1151,9 +1151,8 @@ def lazy_command() -> Any:
 def main() -> None:
     """The console entry point.
 
-    It ends with os._exit after flushing: on a 100k-announcement database, letting
-    the interpreter free every record one by one was measured at about 100 ms, for
-    nothing. Only this entry point does it; tests call ``app`` directly.
+    It ends with os._exit after flushing: freeing every record of a big database
+    one by one costs time for nothing (README, Performance). Only this entry point does it; tests call ``app`` directly.
     """
     code: int = 0
     try:

@@ -42,8 +42,8 @@ def now() -> datetime:
 def local_zone() -> tzinfo:
     """The viewer's zone: ``TZ`` if it names an IANA zone, else /etc/localtime, else UTC.
 
-    Plain ``UTC`` is the stdlib's fixed zone, which needs no zone file: importing
-    zoneinfo and reading one costs a few ms of every start-up.
+    Plain ``UTC`` is the stdlib's fixed zone, which needs no zone file (see the
+    README's Performance section for why that matters).
     """
     name = os.environ.get("TZ", "").lstrip(":").strip()
     if name == "UTC":

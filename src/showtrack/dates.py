@@ -30,8 +30,8 @@ MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)  # English, whatever the lo
 MONTHS = {name.lower(): n for n, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])}
 MONTHS["sept"] = 9
 
-# Patterns are kept as text and compiled by ``re`` on first use (and cached there):
-# compiling every pattern at import cost about 1 ms of every start-up.
+# Patterns are kept as text and compiled by ``re`` on first use (and cached there),
+# not at import (README, Performance).
 _HEDGE_WORDS = ("coming", "expected", "due", "returns", "premieres", "out")
 _HEDGED = r"(?:coming|expected|due|returns|premieres|out)(?: in)? (.+)"
 _ISO = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"  # 2024, 2022-12 or 2023-08-03
@@ -59,7 +59,7 @@ class PartialDate:
     """A date at its true precision; ``at`` is set only for a known time.
 
     Immutable, compared and hashed by value. A plain slotted class, not a frozen
-    dataclass: defining one of those costs about 1.5 ms of every start-up.
+    dataclass (README, Performance).
     """
 
     __slots__ = ("year", "month", "day", "at")

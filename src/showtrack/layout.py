@@ -1,8 +1,7 @@
 """Plain-text layout: tables and paragraphs fitted to a width, measured in terminal cells.
 
-Rich's Table was measured at about 1 ms a row plus 50 ms of import, which made a
-1,000-row news list take over a second; this lays out the same rows in a few
-milliseconds. Pure: it returns lines, and render.py prints them. Text must already
+Used instead of Rich's Table, which was too slow for long lists (README,
+Performance). Pure: it returns lines, and render.py prints them. Text must already
 be safe (render.safe): no control characters reach this module.
 """
 

@@ -2,7 +2,7 @@
 makes two of them the same record. No I/O.
 
 They are NamedTuples (immutable, ``_replace``, ``_fields``): defining them as
-dataclasses costs start-up time on every command (see PERFORMANCE.md).
+dataclasses costs start-up time on every command (see the README, Performance).
 
 Identity is defined here once, as each record's ``key``: the store, the merge
 and hand entry all match records by it, so an import and a hand edit can never

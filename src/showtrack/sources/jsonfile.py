@@ -156,8 +156,8 @@ def read_show(
     """A show's own fields (a stored show record, or the top of an imported one).
 
     ``look_up_zone=False`` checks a time zone's spelling only, not that the zone
-    database has it (loading zone data costs every command a few milliseconds;
-    writes and exports look it up).
+    database has it (loading zone data costs every command start-up time; writes
+    and exports look it up).
     """
     rec = _Record(value, where, allowed)
     slug = rec.required_text("slug", limit=100)

@@ -192,13 +192,23 @@ class Snapshot:
         return items
 
     def _all_news(self, show: str | None) -> list[Announcement]:
+        """Every announcement (of ``show``: only its records are built and checked)."""
         if "announcements" not in self._cache:
             table = self._loaded.news.table()
+            if show is not None:
+                docs = [
+                    (key, doc)
+                    for key, doc in table.items()
+                    if not isinstance(doc, dict) or doc.get("show") == show
+                ]
+                return self._news_models(docs, keyed=True)
             self._cache["announcements"] = self._news_models(list(table.items()), whole=True)
         items: list[Announcement] = self._cache["announcements"]
         return [item for item in items if show is None or item.show == show]
 
-    def _news_models(self, docs: list[tuple[str, Any]], *, whole: bool = False) -> list[Any]:
+    def _news_models(
+        self, docs: list[tuple[str, Any]], *, whole: bool = False, keyed: bool = False
+    ) -> list[Any]:
         items = self._build("announcements", docs)
         slugs = self._slugs()
         for (key, _), item in zip(docs, items, strict=True):
@@ -208,7 +218,7 @@ class Snapshot:
                     f"announcements record {key}: it belongs to show {item.show!r}, "
                     "which is not in the database",
                 )
-            if whole and key != str(item.seq):
+            if (whole or keyed) and key != str(item.seq):
                 raise codec.damaged(self.path, f"announcements record {key}: its seq is {item.seq}")
         if whole:
             ids = [item.id for item in items]
