@@ -270,7 +270,7 @@ def test_add_news_and_again_is_already_known(invoke: Invoke) -> None:
     assert item["id"][:8] in first.stderr
 
     second = ok(invoke(*args))
-    assert f"Already known (news {item['id'][:8]})." in second.stderr
+    assert f"Already known (news {item['id'][:8]}); nothing changed." in second.stderr
     assert len(as_json(invoke("news", "--peek", "--json"))["announcements"]) == len(news)
 
 

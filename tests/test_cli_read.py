@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from typer.testing import Result
@@ -447,7 +448,7 @@ def evil_doc(text: str = EVIL) -> dict[str, Any]:
                 "genres": [text],
                 "creator": text,
                 "based_on": text,
-                "status": text,
+                "status": "running",  # a choice, so data can't put text there
                 "summary": text,
                 "source": text,
                 "seasons": [
@@ -469,7 +470,7 @@ def evil_doc(text: str = EVIL) -> dict[str, Any]:
                         "headline": f"Headline {text}",
                         "body": text,
                         "source": text,
-                        "url": text,
+                        "url": "https://example.org/" + quote(text),  # hostile, percent-encoded
                         "via": text,
                     }
                 ],

@@ -160,6 +160,7 @@ def test_add_show_from_tvmaze_and_search(
     server.static(SHOW_PATH, json.dumps(STREAMER).encode())
     server.static("/search/shows", (DATA / "tvmaze_search.json").read_bytes())
     invoke = runner()
+    assert invoke("init", "--empty").exit_code == 0  # the bundled Heartstopper would clash
     found = invoke("search", "heartstopper", "--json", env_extra=tvmaze_env(server))
     assert found.exit_code == 0, found.output
     hits = json.loads(found.stdout)["results"]
@@ -184,6 +185,7 @@ def test_add_show_from_tvmaze_keeps_the_fields_given_by_hand(
 ) -> None:
     server.static(SHOW_PATH, json.dumps(STREAMER).encode())
     invoke = runner()
+    assert invoke("init", "--empty").exit_code == 0  # the bundled Heartstopper would clash
     added = invoke(
         "add", "show", "--tvmaze", "53366", "--slug", "hs-tv", "--network", "Netflix UK",
         "--timezone", "America/New_York", "--alias", "HS", "--summary", "In my words.",

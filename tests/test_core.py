@@ -128,6 +128,7 @@ def test_cast_infers_returning_from_earlier_seasons(make_db: Callable[..., Path]
                 {
                     "slug": "s",
                     "title": "S",
+                    "seasons": [{"number": 1}, {"number": 2}],
                     "credits": [
                         {"season": 1, "actor": "Ann"},
                         {"season": 2, "actor": "Bob"},

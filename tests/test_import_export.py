@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -20,7 +20,7 @@ import showtrack
 from conftest import NOW, Invoker, assert_clean, ok
 from showtrack import cli
 from showtrack.dates import PartialDate
-from showtrack.models import Announcement, Credit, Season, Show
+from showtrack.models import SHOW_STATUSES, Announcement, Credit, Season, Show, name_key
 from showtrack.sources.jsonfile import MAX_IMPORT_BYTES, Dataset, read_document, to_document
 
 Invoke = Callable[..., Result]
@@ -549,7 +549,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 timezone=draw(st.none() | st.sampled_from(ZONES)),
                 creator=draw(maybe),
                 based_on=draw(maybe),
-                status=draw(maybe),
+                status=draw(st.none() | st.sampled_from(SHOW_STATUSES)),
                 summary=draw(maybe),
                 source=draw(maybe),
                 tvmaze=draw(st.none() | st.integers(1, 10**9)),
@@ -605,6 +605,12 @@ def datasets(draw: st.DrawFn) -> Dataset:
             if item.id not in ids:  # the same announcement twice is one announcement
                 ids.add(item.id)
                 data.announcements.append(item)
+    keys = [
+        {name_key(name) for name in (show.slug, show.title, *show.aliases)} for show in data.shows
+    ]
+    assume(
+        all(not (a & b) for i, a in enumerate(keys) for b in keys[i + 1 :])
+    )  # one name, one show
     return data
 
 

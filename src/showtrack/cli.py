@@ -706,8 +706,14 @@ def add_news_command(
         "headline": headline, "kind": kind, "date": date, "season": season, "body": body,
         "source": source, "url": url,
     }  # fmt: skip
-    item, added = entry.add_news(run.store, found, fields=fields)
-    render.note(f"Added news {item.id[:8]}." if added else f"Already known (news {item.id[:8]}).")
+    item, outcome = entry.add_news(run.store, found, fields=fields)
+    render.note(
+        {
+            "added": f"Added news {item.id[:8]}.",
+            "updated": f"Updated news {item.id[:8]}: it was known, and what you gave differs.",
+            "unchanged": f"Already known (news {item.id[:8]}); nothing changed.",
+        }[outcome]
+    )
 
 
 def _confirm_removal(plan: "entry.Removal", yes: bool) -> None:

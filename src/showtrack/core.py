@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from showtrack.dates import Countdown, PartialDate, countdown
-from showtrack.errors import NotFoundError, ShowNotFoundError
+from showtrack.errors import AmbiguousShowError, NotFoundError, ShowNotFoundError
 from showtrack.models import (
     ANNOUNCEMENT_KINDS,
     Announcement,
@@ -32,19 +32,32 @@ def normalise(text: str) -> str:
     return name_key(text)
 
 
+def show_names(show: Show) -> list[str]:
+    """Every name a show answers to: its slug, title and aliases."""
+    return [show.slug, show.title, *show.aliases]
+
+
 def find_show(store: Snapshot, query: str) -> Show:
-    """The show whose slug, title or alias matches ``query``; else a helpful error."""
-    wanted = normalise(query)
+    """The one show whose slug, title or alias matches ``query`` (compared on letters
+    and digits, so 'HEART-stopper!' finds heartstopper); a slug typed exactly wins.
+    A name that several shows answer to is an error that lists them."""
     shows = store.shows()
-    names: dict[str, Show] = {}
-    for show in shows:
-        for name in (show.slug, show.title, *show.aliases):
-            names.setdefault(normalise(name), show)
-    if wanted and wanted in names:
-        return names[wanted]
+    exact = [show for show in shows if show.slug == query.strip()]
+    if exact:
+        return exact[0]
+    wanted = normalise(query)
+    matches = [show for show in shows if wanted in {normalise(n) for n in show_names(show)}]
+    shown = query if len(query) <= 60 else query[:57] + "..."
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = ", ".join(f"{show.slug} ({show.title})" for show in matches[:6])
+        raise AmbiguousShowError(
+            f"{shown!r} names {len(matches)} shows: {listed}. Give the slug of the one you mean."
+        )
     import difflib
 
-    shown = query if len(query) <= 60 else query[:57] + "..."
+    names = {normalise(name): show for show in shows for name in show_names(show)}
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6) if wanted else []
     if close:
         raise ShowNotFoundError(f"No show matches {shown!r}. Did you mean {names[close[0]].slug}?")
@@ -79,9 +92,11 @@ def cast_of(
     credits = store.credits(show.slug)
     seasons_with_cast = sorted({credit.season for credit in credits})
     if season is None:
-        if not seasons_with_cast:
+        recorded = {s.number for s in store.seasons(show.slug)}
+        known = [number for number in seasons_with_cast if number in recorded]
+        if not known:
             return CastList(show, None, [])
-        season = seasons_with_cast[-1]
+        season = known[-1]  # the latest season that has cast and a record of its own
     elif season not in seasons_with_cast:
         known = {s.number for s in store.seasons(show.slug)}
         if season not in known:

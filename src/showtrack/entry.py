@@ -39,8 +39,11 @@ HAND = "hand entry"
 
 
 def slugify(title: str) -> str:
-    """'The Bear (2022)!' -> 'the-bear-2022'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
+    """'The Bear (2022)!' -> 'the-bear-2022'; letters of any script are transliterated
+    ('Élite' -> 'elite', 'Pokémon' -> 'pokemon', '진격의 거인' -> 'jingyeogui-geoin')."""
+    from anyascii import anyascii
+
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(title).casefold()).strip("-")
     return slug[:100].strip("-")
 
 
@@ -285,6 +288,7 @@ def add_credit(store: Store, show: Show, *, fields: dict[str, Any]) -> Credit:
 
     def incoming(snapshot: Snapshot) -> Dataset:
         _current_show(snapshot, show)
+        _season_exists(snapshot, show, credit.season, "cast")
         if _find_credit(snapshot, show, credit.season, credit.actor) is not None:
             raise ShowtrackError(
                 f"{credit.actor} is already in season {credit.season} of {show.title}; "
@@ -316,17 +320,30 @@ def edit_credit(
 # --- news ---------------------------------------------------------------------------------------
 
 
-def add_news(store: Store, show: Show, *, fields: dict[str, Any]) -> tuple[Announcement, bool]:
-    """Add an announcement; the flag is False when the same one was already there."""
+def add_news(store: Store, show: Show, *, fields: dict[str, Any]) -> tuple[Announcement, str]:
+    """Add an announcement. The outcome is "added", "updated" (the same news was
+    there, and what was given differs: it goes through the merge as an update) or
+    "unchanged" (nothing was written)."""
     item = _valid(parse_announcement, _stated(fields), "", show.slug)
     assert isinstance(item, Announcement)
 
     def incoming(snapshot: Snapshot) -> Dataset:
         _current_show(snapshot, show)
+        if item.season is not None:
+            _season_exists(snapshot, show, item.season, "news")
         return Dataset(announcements=[item])
 
-    report = merge(store, incoming, origin=HAND)
-    return item, report.counts["announcements"].added > 0
+    counts = merge(store, incoming, origin=HAND).counts["announcements"]
+    outcome = "added" if counts.added else "updated" if counts.updated else "unchanged"
+    return item, outcome
+
+
+def _season_exists(snapshot: Snapshot, show: Show, number: int, what: str) -> None:
+    if _find_season(snapshot, show, number) is None:
+        raise NotFoundError(
+            f"{show.title} has no season {number}, so it can't have {what} for it; add the "
+            f"season first: showtrack add season {show.slug} {number}"
+        )
 
 
 # --- removal ---------------------------------------------------------------------------------------

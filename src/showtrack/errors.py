@@ -33,6 +33,10 @@ class ShowNotFoundError(ShowtrackError):
     """No show matches what the user typed."""
 
 
+class AmbiguousShowError(ShowNotFoundError):
+    """What the user typed names more than one show."""
+
+
 class NotFoundError(ShowtrackError):
     """A season, credit or announcement that does not exist."""
 

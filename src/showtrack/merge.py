@@ -17,7 +17,15 @@ from typing import Any
 
 from showtrack.dates import PartialDate, format_partial
 from showtrack.errors import DataError, ShowtrackError
-from showtrack.models import Announcement, Credit, Dataset, Season, Show, announcement_id
+from showtrack.models import (
+    Announcement,
+    Credit,
+    Dataset,
+    Season,
+    Show,
+    announcement_id,
+    name_key,
+)
 from showtrack.store import ChangeSet, Snapshot, Store
 
 TABLES = ("shows", "seasons", "credits", "announcements")
@@ -212,6 +220,34 @@ class _Planner:
             self.report.count("announcements", unique.show, "added")
 
 
+def _name_keys(show: Show) -> set[str]:
+    return {name_key(name) for name in (show.slug, show.title, *show.aliases)}
+
+
+def _check_names(stored: list[Show], changed: list[Show]) -> None:
+    """A slug, title or alias may name one show only: refuse a change that would make
+    a name another show's too (clashes already in the database are left alone)."""
+    if not changed:
+        return
+    before = {show.slug: show for show in stored}
+    after = dict(before)
+    after.update((show.slug, show) for show in changed)
+    for show in changed:
+        old = before.get(show.slug)
+        for name in (show.slug, show.title, *show.aliases):
+            key = name_key(name)
+            for other in after.values():
+                if other.slug == show.slug or key not in _name_keys(other):
+                    continue
+                was = before.get(other.slug)
+                if old is not None and was is not None and key in _name_keys(old) & _name_keys(was):
+                    continue  # the two already shared it
+                raise ShowtrackError(
+                    f"The name {name!r} would also name {other.title} ({other.slug}): a slug, "
+                    "title or alias must name one show. Choose another, e.g. with --slug or --alias."
+                )
+
+
 def _unique(change: Announcement, taken: set[str]) -> Announcement:
     """A change with an id no stored announcement has: the same move made twice (A -> B,
     back, then A -> B again) is two changes, each recorded."""
@@ -264,6 +300,7 @@ def plan(
     planner.titles = {show.slug: show.title for show in shows}
     planner.titles.update({show.slug: show.title for show in incoming.shows})
     planner.records("shows", incoming.shows, shows, planner.show_changes)
+    _check_names(shows, [record for record in planner.changes.put if isinstance(record, Show)])
     if incoming.seasons:
         planner.records("seasons", incoming.seasons, snapshot.seasons(), planner.season_changes)
     if incoming.credits:

@@ -24,6 +24,7 @@ SEASON_STATUSES = (
     "released",
     "cancelled",
 )
+SHOW_STATUSES = ("in development", "running", "to be determined", "ended", "cancelled")
 CREDIT_STATUSES = ("returning", "new")
 ANNOUNCEMENT_KINDS = (
     "filming-started",

@@ -23,6 +23,7 @@ from showtrack.models import (
     ANNOUNCEMENT_KINDS,
     CREDIT_STATUSES,
     SEASON_STATUSES,
+    SHOW_STATUSES,
     Announcement,
     Credit,
     Dataset,
@@ -35,6 +36,7 @@ FORMAT = "showtrack/1"
 SHORT = 500
 LONG = 20_000
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+WEB = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -93,6 +95,12 @@ class _Record:
         value = self.text(name)
         if value is not None and value not in options:
             raise self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
+        return value
+
+    def web_address(self, name: str) -> str | None:
+        value = self.text(name, limit=2_000)
+        if value is not None and not WEB.fullmatch(value):
+            raise self.fail(name, f"{value[:80]!r} is not an http(s) web address")
         return value
 
     def texts(self, name: str) -> tuple[str, ...]:
@@ -183,7 +191,7 @@ def read_show(
         timezone=timezone,
         creator=rec.text("creator"),
         based_on=rec.text("based_on"),
-        status=rec.text("status"),
+        status=rec.choice("status", SHOW_STATUSES),
         summary=rec.text("summary", limit=LONG),
         source=rec.text("source"),
         tvmaze=rec.integer("tvmaze", low=1, high=10**9),
@@ -266,7 +274,7 @@ def parse_announcement(value: Any, where: str, show: str) -> Announcement:
         season=rec.integer("season"),
         body=rec.text("body", limit=LONG),
         source=rec.text("source"),
-        url=rec.text("url", limit=2_000),
+        url=rec.web_address("url"),
         via=rec.text("via"),
     )
 

@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from showtrack.dates import MAX_YEAR, MIN_YEAR, PartialDate, zone
 from showtrack.errors import json_problem
-from showtrack.models import Credit, Season, Show
+from showtrack.models import SHOW_STATUSES, Credit, Season, Show
 from showtrack.sources.feeds import html_to_text
 from showtrack.sources.http import FetchResult, SourceError, check_url, fetch, show_url
 from showtrack.sources.jsonfile import LONG, SHORT, SLUG, Dataset
@@ -429,8 +429,15 @@ def _field(warnings: list[str], where: str, read: Callable[[], str | None]) -> s
 
 
 def _status(value: Any) -> str | None:
+    """TVmaze's show status ('Running', 'Ended', 'To Be Determined', 'In Development')
+    as one of showtrack's; any other is not kept (ValueError: a warning)."""
     text = _text(value, "status", limit=100)
-    return None if text is None else " ".join(text.split()).lower()
+    if text is None:
+        return None
+    status = " ".join(text.split()).lower()
+    if status not in SHOW_STATUSES:
+        raise ValueError(f"status {text[:40]!r} is not one showtrack knows")
+    return status
 
 
 def _genres(value: Any, warnings: list[str]) -> tuple[str, ...]:

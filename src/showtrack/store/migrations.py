@@ -16,7 +16,7 @@ from typing import Any
 from showtrack.errors import DatabaseError
 from showtrack.models import Check, Checks, name_key
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Raw = dict[str, Any]
 
@@ -112,7 +112,33 @@ def _merged_credits(credits: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-MIGRATIONS: list[Callable[[Raw], Checks | None]] = [m001_initial, m002_feeds, m003_sequence]
+def m004_checked_values(raw: Raw) -> Checks | None:
+    """Show status became a choice and news URLs http(s) only: a stored status is
+    written the way TVmaze's are (lowercase, single spaces) and kept when it is one
+    of SHOW_STATUSES, else dropped; a URL that is not http(s) is dropped."""
+    import re
+
+    from showtrack.models import SHOW_STATUSES
+
+    for doc in raw.get("shows", {}).values():
+        status = doc.get("status") if isinstance(doc, dict) else None
+        if isinstance(status, str):
+            cleaned = " ".join(status.split()).lower()
+            doc["status"] = cleaned if cleaned in SHOW_STATUSES else None
+    web = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+    for doc in raw.get("announcements", {}).values():
+        url = doc.get("url") if isinstance(doc, dict) else None
+        if isinstance(url, str) and not web.fullmatch(url):
+            doc["url"] = None
+    return None
+
+
+MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
+    m001_initial,
+    m002_feeds,
+    m003_sequence,
+    m004_checked_values,
+]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
