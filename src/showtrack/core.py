@@ -93,10 +93,10 @@ def cast_of(
     seasons_with_cast = sorted({credit.season for credit in credits})
     if season is None:
         recorded = {s.number for s in store.seasons(show.slug)}
-        known = [number for number in seasons_with_cast if number in recorded]
-        if not known:
+        with_record = [number for number in seasons_with_cast if number in recorded]
+        if not with_record:
             return CastList(show, None, [])
-        season = known[-1]  # the latest season that has cast and a record of its own
+        season = with_record[-1]  # the latest season that has cast and a record of its own
     elif season not in seasons_with_cast:
         known = {s.number for s in store.seasons(show.slug)}
         if season not in known:
