@@ -285,7 +285,8 @@ def test_moved_premiere_by_hand_is_recorded_and_shows_up_in_news(runner: Runner)
     assert item["recorded_at"].startswith("2023-05-25T08:30:00")
 
     assert new_news(invoke, LATER_STILL) == []  # that check saw it
-    shown = ok(invoke("news", "--since", "2023-05-25", env_extra=LATER_STILL)).stdout
+    wide = {**LATER_STILL, "COLUMNS": "200"}
+    shown = ok(invoke("news", "--since", "2023-05-25", env_extra=wide)).stdout
     assert "premiere moved: 3 Aug 2023 -> 10 Aug 2023" in shown
 
 

@@ -129,33 +129,35 @@ def test_countdown_as_of_table(runner: Callable[..., Callable[..., Result]]) -> 
 
 NEWS_ALL = """\
 All news (first check): 12
-Date          S    Kind              News
+Id         Date          S    Kind              News
 ────────────────────────────────────────────────────────────────────────────────────────────────────
-24 Apr 2023   S2   synopsis          Official season 2 synopsis released
-                                     Netflix via Variety
-24 Apr 2023   S2   release-date      Season 2 premieres on Thursday 3 August 2023
-                                     Netflix
-Dec 2022      S2   filming-wrapped   Season 2 production has wrapped
-                                     What's on Netflix; Alice Oseman (Instagram)
-22 Sep 2022   S2   filming-started   Principal photography on season 2 has started
-                                     Netflix
-8 Jul 2022    S2   casting-call      Casting call for a new season 2 character, Sahar Zahid
-                                     Netflix Life
-undated       S2   casting           Leila Khan cast as Sahar Zahid
-                                     Netflix Life
-undated       S2   casting           New in season 2: Jack Barton, Nima Taleghani, Bradley Riches
-                                     and Evan Ovenell
-                                     Netflix Life
-undated       S2   episode-count     Season 2 has eight episodes of 20 to 30 minutes
-                                     Netflix Life
-undated       S2   photos            First-look production stills from season 2
-                                     Netflix
-undated       S2   rumor             Rumour: season 2 adapts volume 3 of the graphic novel
-                                     Netflix Life
-undated       S3   renewal           Netflix renews Heartstopper for season 3
-                                     Netflix
-undated       —    other             Alice Oseman hopes for four seasons in all
-                                     Radio Times
+ebe4b92e   24 Apr 2023   S2   synopsis          Official season 2 synopsis released
+                                                Netflix via Variety
+a9968833   24 Apr 2023   S2   release-date      Season 2 premieres on Thursday 3 August 2023
+                                                Netflix
+03a1591a   Dec 2022      S2   filming-wrapped   Season 2 production has wrapped
+                                                What's on Netflix; Alice Oseman (Instagram)
+3e252c0a   22 Sep 2022   S2   filming-started   Principal photography on season 2 has started
+                                                Netflix
+28dc0760   8 Jul 2022    S2   casting-call      Casting call for a new season 2 character, Sahar
+                                                Zahid
+                                                Netflix Life
+890de7a7   undated       S2   casting           Leila Khan cast as Sahar Zahid
+                                                Netflix Life
+f1ae6db2   undated       S2   casting           New in season 2: Jack Barton, Nima Taleghani,
+                                                Bradley Riches and Evan Ovenell
+                                                Netflix Life
+079c4b40   undated       S2   episode-count     Season 2 has eight episodes of 20 to 30 minutes
+                                                Netflix Life
+a1b69545   undated       S2   photos            First-look production stills from season 2
+                                                Netflix
+3ceb4844   undated       S2   rumor             Rumour: season 2 adapts volume 3 of the graphic
+                                                novel
+                                                Netflix Life
+6b42917a   undated       S3   renewal           Netflix renews Heartstopper for season 3
+                                                Netflix
+dc8cb1f5   undated       —    other             Alice Oseman hopes for four seasons in all
+                                                Radio Times
 """
 
 
@@ -172,14 +174,14 @@ def test_news_peek_table_and_then_news_then_nothing(
 
 NEWS_SINCE = """\
 News dated on or after 2022-12-15: 3
-Date          S    Kind              News
-─────────────────────────────────────────────────────────────────────────────────
-24 Apr 2023   S2   synopsis          Official season 2 synopsis released
-                                     Netflix via Variety
-24 Apr 2023   S2   release-date      Season 2 premieres on Thursday 3 August 2023
-                                     Netflix
-Dec 2022      S2   filming-wrapped   Season 2 production has wrapped
-                                     What's on Netflix; Alice Oseman (Instagram)
+Id         Date          S    Kind              News
+────────────────────────────────────────────────────────────────────────────────────────────
+ebe4b92e   24 Apr 2023   S2   synopsis          Official season 2 synopsis released
+                                                Netflix via Variety
+a9968833   24 Apr 2023   S2   release-date      Season 2 premieres on Thursday 3 August 2023
+                                                Netflix
+03a1591a   Dec 2022      S2   filming-wrapped   Season 2 production has wrapped
+                                                What's on Netflix; Alice Oseman (Instagram)
 """
 
 

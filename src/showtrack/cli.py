@@ -338,6 +338,13 @@ def news_command(
     peek: Annotated[
         bool, typer.Option("--peek", help="Look without recording this check.")
     ] = False,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", "-a", help="Every announcement, undated ones too (no check)."),
+    ] = False,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="Show each announcement's text and link.")
+    ] = False,
     tz: TzOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -345,6 +352,8 @@ def news_command(
 
     Example: showtrack news --since 2w
     """
+    if all_ and since is not None:
+        raise UsageError("--all lists every announcement; it does not go with --since.")
     run = _run(ctx, tz)
     found = core.find_show(run.db, show) if show is not None else None
     checks = run.store.checks()
@@ -357,10 +366,16 @@ def news_command(
             .date()
         )
     result = core.news(
-        run.store.snapshot, checks, show=found, since=since_day, record_check=not peek
+        run.store.snapshot,
+        checks,
+        show=found,
+        since=since_day,
+        record_check=not peek,
+        everything=all_,
     )
     unsaved = " This check was not recorded." if result.recorded_check else ""
-    _output(as_json, render.news_doc(result), render.news_view, unsaved=unsaved)
+    view = functools.partial(render.news_view, long=long)
+    _output(as_json, render.news_doc(result), view, unsaved=unsaved)
     if result.recorded_check:
         _record_check(run, result)
 
@@ -399,7 +414,9 @@ def timeline_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = F
 add_app = typer.Typer(
     help="Add a show, season, cast member or piece of news by hand.", no_args_is_help=True
 )
-edit_app = typer.Typer(help="Change a show, season or cast member.", no_args_is_help=True)
+edit_app = typer.Typer(
+    help="Change a show, season, cast member or announcement.", no_args_is_help=True
+)
 remove_app = typer.Typer(
     help="Remove a show, season, cast member or announcement.", no_args_is_help=True
 )
@@ -468,6 +485,8 @@ def _show_fields(**values: Any) -> dict[str, Any]:
 
 
 def _report(report: Any, what: str) -> None:
+    for change in report.withdrawn:
+        render.note(f"Withdrawn, as you had not seen it yet: {change.headline}")
     for change in report.changes:
         render.note(f"Recorded: {change.headline}")
     render.note(what)
@@ -716,6 +735,39 @@ def add_news_command(
     )
 
 
+@edit_app.command("news")
+@handled
+def edit_news_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    news_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The id (or its start) that 'showtrack news' shows.")
+    ],
+    *,
+    headline: Annotated[str | None, _opt("What happened.", "--headline")] = None,
+    kind: Annotated[str | None, _opt("The kind of news (see 'add news').", "--kind")] = None,
+    date: Annotated[str | None, _opt("When: 2023-06-01, 'Dec 2022', 2024.", "--date")] = None,
+    season: Annotated[
+        int | None, typer.Option("--season", "-s", min=0, help="The season it is about.")
+    ] = None,
+    body: Annotated[str | None, _opt("More detail.", "--body")] = None,
+    source: Source = None,
+    url: Annotated[str | None, _opt("Link to the source.", "--url")] = None,
+) -> None:
+    """Change an announcement; an empty value ("") clears a field. It keeps its id.
+
+    Example: showtrack edit news heartstopper 3f2a9c1b --date 2023-06-02
+    """
+    run = _run(ctx)
+    found = core.find_show(run.db, show)
+    fields = {
+        "headline": headline, "kind": kind, "date": date, "season": season, "body": body,
+        "source": source, "url": url,
+    }  # fmt: skip
+    item = entry.edit_news(run.store, found, news_id, fields=fields)
+    render.note(f"Updated news {item.id[:8]}: {render.safe(item.headline)}")
+
+
 def _confirm_removal(plan: "entry.Removal", yes: bool) -> None:
     if yes:
         return
@@ -776,7 +828,7 @@ def remove_news_command(
     ctx: typer.Context,
     show: ShowArg,
     news_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The id (or its start) from --json output.")
+        str, typer.Argument(metavar="ID", help="The id (or its start) that 'showtrack news' shows.")
     ],
     *,
     yes: YesFlag = False,

@@ -193,7 +193,7 @@ def next_premiere(store: Snapshot, show: Show, *, now: datetime, tz: tzinfo) -> 
 
 
 class News(NamedTuple):
-    mode: Literal["new", "since"]
+    mode: Literal["new", "since", "all"]
     since: date | None
     last_check: datetime | None  # when the check that this run goes on from was recorded
     recorded_check: bool  # whether this run records a check once its output is out
@@ -228,8 +228,10 @@ def news(
     show: Show | None = None,
     since: date | None = None,
     record_check: bool = True,
+    everything: bool = False,
 ) -> News:
-    """New since the last check, or dated on/after ``since``.
+    """New since the last check, or dated on/after ``since``, or ``everything`` (undated
+    ones too; it records no check).
 
     "New" means committed after the check: a higher seq than it recorded, never a
     clock comparison. The check to record (``mark``) is the highest seq committed
@@ -239,9 +241,13 @@ def news(
     slug = show.slug if show is not None else None
     titles = {s.slug: s.title for s in store.shows()}
     mark = checks.mark(slug)
-    if since is not None:
+    mode: Literal["new", "since", "all"]
+    if everything:
+        items = store.announcements(slug)
+        mode, recorded = "all", False
+    elif since is not None:
         items = store.announcements(slug, dated_from=since.isoformat())
-        mode: Literal["new", "since"] = "since"
+        mode = "since"
         recorded = False
     else:
         floor = checks.everything.seq if slug is None and checks.everything else 0

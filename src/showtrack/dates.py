@@ -292,11 +292,8 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo, last_check: datetime | N
         raise BadDateError(f"Can't read {text[:40]!r} as a date. Try {EXAMPLES}.")
     today = now.astimezone(tz).date()
     if cleaned == "last":
-        if last_check is None:
-            raise BadDateError(
-                "There is no last check yet: run 'showtrack news' once, or give a date "
-                f"such as {EXAMPLES}."
-            )
+        if last_check is None:  # no check yet: since the beginning, as the first `news` is
+            return datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
         return last_check
     if cleaned == "now":
         return now

@@ -338,6 +338,35 @@ def add_news(store: Store, show: Show, *, fields: dict[str, Any]) -> tuple[Annou
     return item, outcome
 
 
+NEWS_FIELDS = ("headline", "kind", "date", "season", "body", "source", "url", "via")
+
+
+def edit_news(store: Store, show: Show, start: str, *, fields: dict[str, Any]) -> Announcement:
+    """Change an announcement's words, date, kind, season, text, source or link. It
+    keeps its id and seq: an edit is not news, and what was seen stays seen."""
+
+    def decide(snapshot: Snapshot, _now: datetime) -> tuple[ChangeSet, Announcement]:
+        old = _find_news(snapshot, show, start)
+        record = {key: value for key, value in old.to_dict().items() if key in NEWS_FIELDS}
+        for key in ("about", "was", "became"):
+            if getattr(old, key) is not None:
+                record[key] = getattr(old, key)
+        record.update(_stated(fields))
+        record = {key: value for key, value in record.items() if value not in ("", None)}
+        new = _valid(parse_announcement, record, "", show.slug)
+        assert isinstance(new, Announcement)
+        if new.season is not None and new.season != old.season:
+            _season_exists(snapshot, show, new.season, "news")
+        new = new._replace(id=old.id, seq=old.seq, recorded_at=old.recorded_at)
+        changes = ChangeSet()
+        if new != old:
+            changes.update_news(new)
+        return changes, new
+
+    edited, _ = store.write(decide)
+    return edited
+
+
 def _season_exists(snapshot: Snapshot, show: Show, number: int, what: str) -> None:
     if _find_season(snapshot, show, number) is None:
         raise NotFoundError(

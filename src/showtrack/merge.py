@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from showtrack.dates import PartialDate, format_partial
+from showtrack.dates import PartialDate, format_partial, iso_or_none
 from showtrack.errors import DataError, ShowtrackError
 from showtrack.models import (
     Announcement,
@@ -46,11 +46,12 @@ class Counts:
 class MergeReport:
     """What a merge did, per table and per show, and the changes it announced."""
 
-    __slots__ = ("by_show", "changes", "counts")
+    __slots__ = ("by_show", "changes", "counts", "withdrawn")
 
     def __init__(self) -> None:
         self.counts: dict[str, Counts] = {table: Counts() for table in TABLES}
         self.changes: list[Announcement] = []
+        self.withdrawn: list[Announcement] = []  # unseen changes this one corrects
         self.by_show: dict[str, Counts] = {}
 
     def count(self, table: str, show: str, outcome: str) -> None:
@@ -65,6 +66,7 @@ class MergeReport:
         return {
             "counts": {table: counts.to_dict() for table, counts in self.counts.items()},
             "changes": [change.headline for change in self.changes],
+            "withdrawn": [change.headline for change in self.withdrawn],
             "by_show": {show: counts.to_dict() for show, counts in sorted(self.by_show.items())},
         }
 
@@ -91,6 +93,10 @@ def _merged(old: Any, new: Any, *, only: frozenset[str] | None) -> Any:
     return old._replace(**fields)
 
 
+def iso(value: PartialDate | None) -> str | None:
+    return iso_or_none(value)
+
+
 def _date_text(value: PartialDate | None) -> str:
     return format_partial(value, weekday=False)
 
@@ -113,55 +119,45 @@ class _Planner:
         self.changes = ChangeSet()
         self.titles: dict[str, str] = {}
 
-    def change(self, show: str, season: int | None, headline: str) -> None:
+    def change(
+        self, show: str, season: int | None, about: str, was: str | None, became: str | None
+    ) -> None:
         today = self.now.astimezone(UTC).date()
         self.report.changes.append(
             Announcement(
                 show=show,
                 kind="change",
-                headline=headline,
+                headline=change_headline(self.titles.get(show, show), season, about, was, became),
                 date=PartialDate(today.year, today.month, today.day),
                 season=season,
                 source=self.origin,
+                about=about,
+                was=was,
+                became=became,
             )
         )
 
     def season_changes(self, old: Season, new: Season) -> None:
-        label = f"{self.titles.get(new.show, new.show)} season {new.number}"
         if old.premiere != new.premiere:
-            before, after = _date_text(old.premiere), _date_text(new.premiere)
-            verb = "premiere set" if old.premiere is None else "premiere moved"
-            self.change(new.show, new.number, f"{label} {verb}: {before} -> {after}")
+            self.change(new.show, new.number, "premiere", iso(old.premiere), iso(new.premiere))
         if old.episodes != new.episodes:
-            self.change(
-                new.show,
-                new.number,
-                f"{label} episode count: {old.episodes or 'unknown'} -> {new.episodes or 'unknown'}",
-            )
+            self.change(new.show, new.number, "episodes", _text(old.episodes), _text(new.episodes))
         if old.status != new.status:
-            self.change(
-                new.show,
-                new.number,
-                f"{label} status: {old.status or 'unknown'} -> {new.status or 'unknown'}",
-            )
+            self.change(new.show, new.number, "status", old.status, new.status)
 
     def credit_changes(self, old: Credit, new: Credit) -> None:
         if (old.character or None) != (new.character or None):
-            title = self.titles.get(new.show, new.show)
             self.change(
                 new.show,
                 new.season,
-                f"{title} season {new.season}: {new.actor}'s role changed: "
-                f"{old.character or 'unknown'} -> {new.character or 'unknown'}",
+                f"role:{new.actor}",
+                old.character or None,
+                new.character or None,
             )
 
     def show_changes(self, old: Show, new: Show) -> None:
         if old.status != new.status:
-            self.change(
-                new.slug,
-                None,
-                f"{new.title} status: {old.status or 'unknown'} -> {new.status or 'unknown'}",
-            )
+            self.change(new.slug, None, "status", old.status, new.status)
 
     def records(
         self, table: str, items: list[Any], existing: list[Any], on_change: Callable[..., None]
@@ -212,12 +208,85 @@ class _Planner:
                 continue
             self.changes.update_news(new)
             self.report.count("announcements", item.show, "updated")
-        for index, change in enumerate(self.report.changes):
+        kept: list[Announcement] = []
+        for proposed in self.report.changes:
+            change = self._after_unseen(proposed)
+            if change is None:
+                continue
             unique = _unique(change, taken)
             taken.add(unique.id)
-            self.report.changes[index] = unique
+            kept.append(unique)
             self.changes.add_news(unique)
             self.report.count("announcements", unique.show, "added")
+        self.report.changes = kept
+
+    def _after_unseen(self, change: Announcement) -> Announcement | None:
+        """A correction the fan has not seen yet replaces the change it corrects: two
+        moves in a row, unseen, are one change from the oldest value to the newest,
+        and a change undone before anyone looked leaves no news at all."""
+        mark = self.snapshot.checks.mark(change.show)
+        unseen = [
+            item
+            for item in self.snapshot.announcements(change.show)
+            if item.kind == "change"
+            and item.season == change.season
+            and _same_subject(item.about, change.about)
+            and (mark is None or (item.seq or 0) > mark.seq)
+        ]
+        if not unseen:
+            return change
+        for item in unseen:
+            self.changes.delete_news(item)
+            self.report.withdrawn.append(item)
+        was = min(unseen, key=lambda item: item.seq or 0).was
+        if was == change.became:
+            return None
+        headline = change_headline(
+            self.titles.get(change.show, change.show),
+            change.season,
+            change.about or "",
+            was,
+            change.became,
+        )
+        return Announcement(**{**change._asdict(), "headline": headline, "was": was, "id": ""})
+
+
+def _text(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _same_subject(one: str | None, other: str | None) -> bool:
+    """Two changes are of the same thing (a role compares the actor as identity)."""
+    if one is None or other is None:
+        return False
+    if one.startswith("role:") and other.startswith("role:"):
+        return name_key(one[5:]) == name_key(other[5:])
+    return one == other
+
+
+def change_headline(
+    title: str, season: int | None, about: str, was: str | None, became: str | None
+) -> str:
+    """The words of a change announcement, from what changed and its two values."""
+    label = title if season is None else f"{title} season {season}"
+    if about == "premiere":
+        before, after = _date_text(_partial(was)), _date_text(_partial(became))
+        verb = "premiere set" if was is None else "premiere moved"
+        return f"{label} {verb}: {before} -> {after}"
+    if about == "episodes":
+        return f"{label} episode count: {was or 'unknown'} -> {became or 'unknown'}"
+    if about.startswith("role:"):
+        return (
+            f"{title} season {season}: {about[5:]}'s role changed: "
+            f"{was or 'unknown'} -> {became or 'unknown'}"
+        )
+    return f"{label} {about}: {was or 'unknown'} -> {became or 'unknown'}"
+
+
+def _partial(text: str | None) -> PartialDate | None:
+    from showtrack.dates import parse_partial
+
+    return parse_partial(text) if text else None
 
 
 def _name_keys(show: Show) -> set[str]:

@@ -183,6 +183,9 @@ class _AnnouncementFields(NamedTuple):
     recorded_at: datetime | None = None
     id: str = ""
     seq: int | None = None
+    about: str | None = None  # for a change: what changed ("premiere", "status", "role:kitconnor")
+    was: str | None = None  # for a change: the value before, as stored ("2023-08-03")
+    became: str | None = None  # for a change: the value after
 
 
 class Announcement(_AnnouncementFields):
@@ -209,11 +212,29 @@ class Announcement(_AnnouncementFields):
         recorded_at: datetime | None = None,
         id: str = "",  # noqa: A002 - the field's name in the data model
         seq: int | None = None,
+        about: str | None = None,
+        was: str | None = None,
+        became: str | None = None,
     ) -> "Announcement":
         if not id:
             id = announcement_id(show, date, kind, headline)  # noqa: A001
         return super().__new__(
-            cls, show, kind, headline, date, season, body, source, url, via, recorded_at, id, seq
+            cls,
+            show,
+            kind,
+            headline,
+            date,
+            season,
+            body,
+            source,
+            url,
+            via,
+            recorded_at,
+            id,
+            seq,
+            about,
+            was,
+            became,
         )
 
     @property
@@ -236,6 +257,9 @@ class Announcement(_AnnouncementFields):
             "recorded_at": None
             if self.recorded_at is None
             else self.recorded_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "about": self.about,
+            "was": self.was,
+            "became": self.became,
         }
 
 

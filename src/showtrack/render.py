@@ -302,30 +302,42 @@ def news_doc(result: News) -> dict[str, Any]:
         "since": None if result.since is None else result.since.isoformat(),
         "last_check": _stamp(result.last_check),
         "recorded_check": result.recorded_check,
+        "shows_tracked": len(result.titles),
         "announcements": [_announcement_doc(item, result.titles) for item in result.items],
     }
 
 
-def news_view(doc: dict[str, Any]) -> list[Block]:
+def news_view(doc: dict[str, Any], *, long: bool = False) -> list[Block]:
+    """The news table: a short id (what `edit news` and `remove news` take), the date,
+    the show whenever the database tracks more than one, season, kind and the news;
+    ``long`` adds each announcement's body and link under its headline."""
     items = doc["announcements"]
     if doc["mode"] == "since":
         heading = f"News dated on or after {doc['since']}"
+    elif doc["mode"] == "all":
+        heading = "All news"
     elif doc["last_check"]:
         heading = f"New since your last check ({doc['last_check']})"
     else:
         heading = "All news (first check)"
     if not items:
-        return [_text(f"{heading}: nothing new.")]
-    several = len({item["show"] for item in items}) > 1
-    columns = ["Date", "Show", "S", "Kind", "News"] if several else ["Date", "S", "Kind", "News"]
+        return [_text(f"{heading}: nothing new." if doc["mode"] != "all" else f"{heading}: none.")]
+    several = doc.get("shows_tracked", 1) > 1
+    columns = ["Id", "Date", *(["Show"] if several else []), "S", "Kind", "News"]
     table = _table(f"{heading}: {len(items)}", *columns)
     for item in items:
-        cells: list[object] = [item["short_date"] or "undated"]
+        cells: list[object] = [item["id"][:SHORT_ID], item["short_date"] or "undated"]
         if several:
             cells.append(item["title"])
         cells += [_season_label(item["season"]), item["kind"]]
-        _row(table, *cells, _with_source(item["headline"], item["source"]))
+        news = _with_source(item["headline"], item["source"])
+        if long:
+            news += [(safe(part), "") for part in (item["body"], item["url"]) if part]
+        _row(table, *cells, news)
     return [table]
+
+
+SHORT_ID = 8  # the start of an id shown in tables; commands take any unique start
 
 
 def _with_source(headline: str, source: str | None) -> list[Segment]:

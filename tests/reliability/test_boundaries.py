@@ -61,13 +61,17 @@ def _document(shows: int, announcements: int, seed: int = 5) -> dict[str, Any]:
         show: dict[str, Any] = {
             "slug": slug,
             "title": f"{index} {Texts.choice(SHORT)}",
-            "aliases": [Texts.choice(TEXTS), f"alias {index} {Texts.choice(SHORT)}"],
+            # every name unique to its show (a name may name one show only)
+            "aliases": [
+                f"{Texts.choice(TEXTS)[:480]} aka{index}z",
+                f"alias {index} {Texts.choice(SHORT)}",
+            ],
             "network": Texts.choice(TEXTS),
             "genres": [Texts.choice(TEXTS)],
             "timezone": Texts.choice(["Europe/London", "America/New_York", "Asia/Tokyo"]),
             "creator": Texts.choice(TEXTS),
             "summary": " ".join(Texts.choice(TEXTS) for _ in range(5)),
-            "status": Texts.choice(["running", "ended", ""]),
+            "status": Texts.choice(["running", "ended", None]),
             "seasons": [
                 {
                     "number": number,
@@ -201,6 +205,8 @@ def test_over_long_fields_are_rejected_never_truncated(
     db, env = empty_db(tmp_path)
     before = db.read_bytes()
     at_limit = "é" * (limit - 1) + "🎬"  # multi-byte: the limit is in characters
+    if field == "url":  # a link must be http(s); the rest of it is just as long
+        at_limit = "https://example.org/" + at_limit[len("https://example.org/") :]
     over = at_limit + "!"
     too_long = write_pack(tmp_path / "over.json", _one_field_pack(field, where, over))
     just_right = write_pack(tmp_path / "ok.json", _one_field_pack(field, where, at_limit))

@@ -71,7 +71,8 @@ def _hostile_pack() -> dict[str, Any]:
                 "creator": ESCAPES["osc52"] + HIDDEN_TEXT,
                 "based_on": ESCAPES["c1-csi"] + "book",
                 "summary": "Summary " + ALL_ESCAPES + MARKUP + HIDDEN_TEXT,
-                "status": "run" + ESCAPES["clear"],
+                "status": "running",  # a choice now; the escape goes in the language
+                "language": "run" + ESCAPES["clear"],
                 "genres": [ESCAPES["osc-title"]],
                 "timezone": "Europe/London",
                 "seasons": [
@@ -108,7 +109,9 @@ def _hostile_pack() -> dict[str, Any]:
                         "headline": f"News {name}: {text} {MARKUP}",
                         "body": ALL_ESCAPES,
                         "source": esc(index + 1) + HIDDEN_TEXT,
-                        "url": "https://example.org/" + esc(index + 2),
+                        # a URL holds no whitespace; every other hostile character stays
+                        "url": "https://example.org/"
+                        + "".join(c for c in esc(index + 2) if not c.isspace()),
                     }
                     for index, (name, text) in enumerate({**ESCAPES, **HIDDEN}.items())
                 ],

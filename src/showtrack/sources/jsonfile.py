@@ -148,6 +148,7 @@ SEASON_FIELDS = {
 CREDIT_FIELDS = {"season", "actor", "character", "note", "status", "source"}
 ANNOUNCEMENT_FIELDS = {
     "date", "kind", "season", "headline", "body", "source", "url", "via", "recorded_at", "id",
+    "about", "was", "became",
 }  # fmt: skip
 
 
@@ -276,6 +277,9 @@ def parse_announcement(value: Any, where: str, show: str) -> Announcement:
         source=rec.text("source"),
         url=rec.web_address("url"),
         via=rec.text("via"),
+        about=rec.text("about", limit=200),
+        was=rec.text("was", limit=SHORT),
+        became=rec.text("became", limit=SHORT),
     )
 
 

@@ -136,6 +136,18 @@ class Snapshot:
             except ValueError as err:
                 raise codec.damaged(self.path, _problem(err, where)) from None
 
+    @property
+    def checks(self) -> Checks:
+        """The fan's reading state for this database (read when first asked for; a write
+        reads it afresh under the lock)."""
+        if "checks" not in self._cache:
+            if self.migrated_checks is not None and self.needs_save:
+                self._cache["checks"] = self.migrated_checks
+            else:
+                self._cache["checks"] = reading.read(self.path, self.database)
+        found: Checks = self._cache["checks"]
+        return found
+
     def _slugs(self) -> set[str]:
         return {show.slug for show in self.shows()}
 
@@ -420,10 +432,7 @@ class Store:
 
     def checks(self) -> Checks:
         """The fan's recorded news checks for this database."""
-        snapshot = self.snapshot
-        if snapshot.migrated_checks is not None and snapshot.needs_save:
-            return snapshot.migrated_checks
-        return reading.read(self.path, snapshot.database)
+        return self.snapshot.checks
 
     def record_check(self, show: str | None, seq: int) -> Check:
         """Record that the fan was shown every announcement up to ``seq`` (of ``show``,
@@ -436,7 +445,14 @@ class Store:
             database = self.snapshot.database
             check = Check(seq, self.clock())
             current = reading.read(self.path, database)
-            reading.write(self.path, database, reading.recorded(current, show, check))
+            recorded = reading.recorded(current, show, check)
+            try:
+                reading.write(self.path, database, recorded)
+            except OSError as err:
+                raise DatabaseError(
+                    f"Can't write the reading state beside {self.path}: {err.strerror or err}."
+                ) from None
+            self.snapshot._cache["checks"] = recorded
         return check
 
     # -- writes --
@@ -447,6 +463,7 @@ class Store:
         with durable.locked(self.path, self.lock_timeout):
             durable.remove_stale_temps(self.path)
             self._fresh()
+            self.snapshot._cache.pop("checks", None)  # another process may have checked since
             now = self.clock()
             changes, result = decide(self.snapshot, now)
             commit = Commit({}, now)
