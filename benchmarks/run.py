@@ -72,9 +72,9 @@ def hook(event, args):
 sys.addaudithook(hook)
 sys.argv = ["showtrack", *sys.argv[1:]]
 from showtrack import cli
-# main() ends with os._exit, which skips atexit: run the same lazy CLI, then report.
+# main() ends with os._exit, which skips atexit: run the same CLI, then report.
 try:
-    cli.lazy_command()(sys.argv[1:], prog_name="showtrack")
+    cli.app(sys.argv[1:], prog_name="showtrack")
 except SystemExit:
     pass
 busy = True

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
-import typer.testing
 from typer.testing import CliRunner, Result
 
 from showtrack import cli, store
@@ -111,21 +109,6 @@ def invoke(runner: Callable[..., Invoker], seeded_file: Path) -> Invoker:
     inv.db.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(seeded_file, inv.db)
     return inv
-
-
-_COMMANDS: dict[int, Any] = {}
-
-
-def _command_once(app: Any) -> Any:
-    if id(app) not in _COMMANDS:
-        _COMMANDS[id(app)] = typer.main.get_command(app)
-    return _COMMANDS[id(app)]
-
-
-@pytest.fixture(autouse=True)
-def _build_the_cli_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typer rebuilds the click command on every invoke (~40 ms); build it once."""
-    monkeypatch.setattr(typer.testing, "_get_command", _command_once)
 
 
 def ok(result: Result) -> Result:

@@ -11,10 +11,13 @@ import pytest
 import typer.main
 
 from conftest import Invoker
+from showtrack import cli
 from showtrack.cli import app
 
 README = Path(__file__).parent.parent / "README.md"
-COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+_ROOT = typer.main.get_command(app)
+_CONTEXT = typer.Context(_ROOT, info_name="showtrack")
+COMMANDS = {name: _ROOT.get_command(_CONTEXT, name) for name in cli.COMMANDS}  # type: ignore[attr-defined]
 
 
 def test_there_are_commands() -> None:

@@ -38,7 +38,7 @@ PROBE = """
 import json, sys
 from showtrack import cli
 try:
-    cli.lazy_command()(sys.argv[2:], prog_name="showtrack")
+    cli.app(sys.argv[2:], prog_name="showtrack")
 except SystemExit:
     pass
 heavy = json.loads(sys.argv[1])

@@ -1,0 +1,166 @@
+"""Data in and out: import, export, calendar, init."""
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from showtrack import clock
+from showtrack.cli.common import (
+    JsonFlag,
+    OptionalShowArg,
+    core,
+    database_path,
+    handled,
+    render,
+    run_for,
+    sub_typer,
+)
+from showtrack.errors import ShowtrackError
+
+if TYPE_CHECKING:
+    from showtrack.store import Store
+
+
+import_cli = sub_typer()
+
+
+@import_cli.command("import")
+@handled
+def import_command(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="PATH|-", help="A JSON file, a folder of them, or - for stdin.")
+    ],
+    *,
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge shows, seasons, cast and news from files in the export format.
+
+    Example: showtrack import friends-pack.json
+    """
+    from showtrack.merge import merge
+    from showtrack.sources.jsonfile import read_path
+
+    run = run_for(ctx)
+    data = read_path(source)
+    origin = "import from stdin" if source == "-" else f"import of {Path(source).name}"
+    report = merge(run.store, data, origin=origin)
+    if as_json:
+        render.emit_json(report.to_dict())
+    else:
+        render.emit(render.merge_view(report.to_dict()))
+
+
+def write_output(output: Path | None, data: bytes, store: "Store") -> None:
+    """To stdout (no -o, or -o -), or atomically to a regular file that is not one
+    of the database's own files."""
+    from showtrack.store import durable
+
+    if output is None or str(output) == "-":
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            from showtrack.errors import OutputError
+
+            raise OutputError(
+                f"Can't write the output: {str(err.strerror or err).lower()}."
+            ) from None
+        return
+    durable.check_output(output, store.path, store.files())
+    try:
+        durable.atomic_write(output, [data])
+    except OSError as err:
+        raise ShowtrackError(f"Can't write {output}: {err.strerror or err}.") from None
+
+
+Output = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file [default: stdout].", dir_okay=False),
+]
+
+
+export_cli = sub_typer()
+
+
+@export_cli.command("export")
+@handled
+def export_command(
+    ctx: typer.Context, show: OptionalShowArg = None, *, output: Output = None
+) -> None:
+    """Write shows, seasons, cast and news in the import format (sorted, stable).
+
+    Example: showtrack export heartstopper -o heartstopper.json
+    """
+    from showtrack.sources.jsonfile import to_document
+
+    run = run_for(ctx)
+    found = core.find_show(run.db, show) if show is not None else None
+    doc = to_document(core.export_dataset(run.db, found))
+    write_output(output, render.json_text(doc).encode("utf-8"), run.store)
+
+
+calendar_cli = sub_typer()
+
+
+@calendar_cli.command("calendar")
+@handled
+def calendar_command(
+    ctx: typer.Context,
+    show: OptionalShowArg = None,
+    *,
+    output: Output = None,
+    milestones: Annotated[
+        bool, typer.Option("--milestones", help="Also add dated news (filming, trailers...).")
+    ] = False,
+) -> None:
+    """Write premieres known to the day as an iCalendar (.ics) file.
+
+    Example: showtrack calendar -o premieres.ics
+    """
+    from showtrack import ics
+
+    run = run_for(ctx)
+    found = core.find_show(run.db, show) if show is not None else None
+    events, skipped = core.calendar_events(run.db, found, milestones=milestones)
+    name = f"{found.title} premieres" if found else "showtrack premieres"
+    result = ics.build(events, name=name, now=run.now, skipped=skipped)
+    data = result.data
+    if (output is None or str(output) == "-") and sys.stdout.isatty():
+        data = data.replace(b"\r\n", b"\n")  # on a screen a CR is a control byte; files keep CRLF
+    write_output(output, data, run.store)
+    if skipped:
+        render.note(
+            f"Left out {skipped} premiere{'s' if skipped != 1 else ''} not yet known to the day."
+        )
+
+
+init_cli = sub_typer()
+
+
+@init_cli.command("init")
+@handled
+def init_command(
+    ctx: typer.Context,
+    *,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Start with no shows instead of the bundled data.")
+    ] = False,
+) -> None:
+    """Create the database (it is also created on first use).
+
+    Example: showtrack --db new.json init --empty
+    """
+    from showtrack.sources.jsonfile import Dataset
+    from showtrack.store import Store
+
+    path = database_path(ctx)
+    if os.path.lexists(path):
+        raise ShowtrackError(f"{path} already exists; it was left as it is.")
+    Store.open(path, now=clock.now(), seed=Dataset if empty else None)
+    render.note(f"Created {path}{' (empty)' if empty else ''}.")
