@@ -19,6 +19,23 @@ NOW = "2023-05-24T12:00:00+01:00"
 NOW_DT = datetime(2023, 5, 24, 11, 0, tzinfo=UTC)
 
 
+SLOW_FILES = {
+    "test_import_hygiene.py",
+    "test_completion.py",
+    "test_cli_entrypoint.py",
+    "test_cli_encoding.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The reliability suite, and tests that start subprocesses, are `slow`: CI runs
+    everything, `pytest -m "not slow"` is the quick loop while editing."""
+    for item in items:
+        path = item.path
+        if "reliability" in path.parts or path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test may read or write the real user data folder or inherit a db/clock override."""

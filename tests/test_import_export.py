@@ -630,6 +630,7 @@ def test_hypothesis_document_round_trip(data: Dataset) -> None:
     assert _records(again) == _records(data)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -147,6 +147,7 @@ def test_unknown_content_encoding_is_refused(server: LocalServer) -> None:
         fetch(url)
 
 
+@pytest.mark.slow
 def test_a_drip_is_cut_at_the_total_deadline(server: LocalServer) -> None:
     url = server.route("/drip", drip)
     started = time.monotonic()
@@ -157,6 +158,7 @@ def test_a_drip_is_cut_at_the_total_deadline(server: LocalServer) -> None:
     assert_one_line(caught.value, url)
 
 
+@pytest.mark.slow
 def test_dripped_headers_are_cut_at_the_total_deadline(server: LocalServer) -> None:
     url = server.route("/slow-headers", drip_headers)
     started = time.monotonic()
@@ -166,6 +168,7 @@ def test_dripped_headers_are_cut_at_the_total_deadline(server: LocalServer) -> N
     assert_one_line(caught.value, url)
 
 
+@pytest.mark.slow
 def test_a_silent_server_hits_the_read_timeout(server: LocalServer) -> None:
     def silent(handler: Handler) -> None:
         time.sleep(3)

@@ -8,13 +8,67 @@ be safe (render.safe): no control characters reach this module.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 Segment = tuple[str, str]  # text and a style: "", "bold" or "dim"
 Line = list[Segment]
 CellText = str | list[Segment] | None
+Shown = Callable[[str], str]  # what a text looks like in the output's encoding
 
 GAP = 3
+
+#: ASCII forms of the typographic characters showtrack itself prints.
+ASCII_FORMS = {
+    "─": "-", "—": "-", "–": "-", "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"',
+    "•": "*", "→": "->", "×": "x", "␛": "<ESC>",
+}  # fmt: skip
+
+
+def same(text: str) -> str:
+    return text
+
+
+def for_encoding(encoding: str | None) -> Shown:
+    """How text is shown in ``encoding``: as it is when the encoding has every character
+    (UTF-8), else with ASCII forms for rules and dashes and ``\\uXXXX`` for the rest,
+    so that nothing fails to print (and widths are measured on what is printed)."""
+    name = (encoding or "utf-8").lower().replace("_", "-")
+    if name in ("utf-8", "utf8", "utf-16", "utf-32"):
+        return same
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return same
+
+    def fits(char: str) -> bool:
+        try:
+            char.encode(name)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    cache: dict[str, str] = {}
+
+    def shown(text: str) -> str:
+        if text.isascii():
+            return text
+        out = []
+        for char in text:
+            if char not in cache:
+                form = ASCII_FORMS.get(char)
+                if fits(char):
+                    cache[char] = char
+                elif form is not None and all(fits(c) for c in form):
+                    cache[char] = form
+                else:
+                    code = ord(char)
+                    cache[char] = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+            out.append(cache[char])
+        return "".join(out)
+
+    return shown
 
 
 def cell_width(text: str) -> int:
@@ -92,6 +146,7 @@ class Table:
         self.header = header
         self.gap = gap
         self.rows: list[list[list[Segment]]] = []
+        self.rule = "─"
 
     def add_row(self, *cells: CellText) -> None:
         self.rows.append([_segments(cell) for cell in cells])
@@ -123,15 +178,27 @@ class Table:
                 excess -= step
         return widths
 
-    def render(self, width: int) -> list[Line]:
+    def render(self, width: int, shown: Shown = same) -> list[Line]:
+        if shown is not same:
+            return self._shown(shown).render(width)
         widths = self._widths(width)
         out: list[Line] = []
         if self.header:
             out.extend(self._row_lines([[(name, "bold")] for name in self.columns], widths))
-            out.append([("─" * (sum(widths) + self.gap * (len(widths) - 1)), "")])
+            rule = self.rule * (sum(widths) + self.gap * (len(widths) - 1))
+            out.append([(rule[: sum(widths) + self.gap * (len(widths) - 1)], "")])
         for row in self.rows:
             out.extend(self._row_lines(row, widths))
         return out
+
+    def _shown(self, shown: Shown) -> Table:
+        """This table as the output's encoding shows it (rule and text alike)."""
+        copy = Table([shown(name) for name in self.columns], header=self.header, gap=self.gap)
+        copy.rows = [
+            [[(shown(text), style) for text, style in cell] for cell in row] for row in self.rows
+        ]
+        copy.rule = shown("─")
+        return copy
 
     def _row_lines(self, row: list[list[Segment]], widths: list[int]) -> list[Line]:
         cells: list[list[Segment]] = []
@@ -155,8 +222,8 @@ class Table:
         return out
 
 
-def paragraph(text: str, width: int, style: str = "") -> list[Line]:
-    return [[(line, style)] for line in wrap(text, width)]
+def paragraph(text: str, width: int, style: str = "", shown: Shown = same) -> list[Line]:
+    return [[(line, style)] for line in wrap(shown(text), width)]
 
 
 def plain(lines: Iterable[Line]) -> str:

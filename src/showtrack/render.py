@@ -20,7 +20,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
 from showtrack.dates import PartialDate, format_partial, zone, zone_label
-from showtrack.layout import Line, Segment, Table, paragraph
+from showtrack.layout import Line, Segment, Shown, Table, for_encoding, paragraph, same
 from showtrack.models import Announcement, Season
 from showtrack.text import JSON_UNSAFE, safe
 
@@ -35,7 +35,7 @@ _STYLES = {"bold": "\x1b[1m", "dim": "\x1b[2m"}
 
 
 class Block(Protocol):
-    def render(self, width: int) -> list[Line]: ...
+    def render(self, width: int, shown: Shown = ...) -> list[Line]: ...
 
 
 def _width() -> int:
@@ -60,11 +60,12 @@ def _colour() -> bool:
 def emit(blocks: list[Block]) -> None:
     """Lay the blocks out at the terminal's width, a blank line between them."""
     width, colour = _width(), _colour()
+    shown = for_encoding(getattr(sys.stdout, "encoding", None))
     out = []
     for index, block in enumerate(blocks):
         if index:
             out.append("\n")
-        for line in block.render(width):
+        for line in block.render(width, shown):
             text = "".join(
                 f"{_STYLES[style]}{piece}\x1b[0m" if colour and style and piece else piece
                 for piece, style in line
@@ -85,8 +86,14 @@ def json_text(doc: dict[str, Any]) -> str:
 
 
 def emit_json(doc: dict[str, Any]) -> None:
-    """One JSON document on stdout."""
-    sys.stdout.write(json_text(doc))
+    """One JSON document on stdout; all-ASCII (``\\u`` escapes) when the output's
+    encoding can't hold the text."""
+    text = json_text(doc)
+    if for_encoding(getattr(sys.stdout, "encoding", None)) is not same and not text.isascii():
+        import json
+
+        text = json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
@@ -120,9 +127,9 @@ class _Section:
         self.title = title
         self.table = table
 
-    def render(self, width: int) -> list[Line]:
-        heading = paragraph(safe(self.title), width, "bold") if self.title else []
-        return heading + self.table.render(width)
+    def render(self, width: int, shown: Shown = same) -> list[Line]:
+        heading = paragraph(safe(self.title), width, "bold", shown) if self.title else []
+        return heading + self.table.render(width, shown)
 
 
 class _Text:
@@ -130,8 +137,8 @@ class _Text:
         self.text = text
         self.style = style
 
-    def render(self, width: int) -> list[Line]:
-        return paragraph(self.text, width, self.style)
+    def render(self, width: int, shown: Shown = same) -> list[Line]:
+        return paragraph(self.text, width, self.style, shown)
 
 
 def _table(title: str | None, *columns: str) -> _Section:

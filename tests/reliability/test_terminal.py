@@ -357,6 +357,8 @@ def test_terminal_figures(outputs: dict[str, tuple[int, bytes, bytes]]) -> None:
     leaked = sum(_leaks(key, out, err) for key, (_, out, err) in outputs.items())
     record("terminal", runs=len(outputs), leaked_control_bytes=leaked)
     print(f"terminal: {len(outputs)} runs, {leaked} leaked control characters")
+    assert len(outputs) >= 20, "too few runs to speak for every command"
+    assert leaked == 0
 
 
 def test_pretty_exceptions_are_off_even_on_a_crash(tmp_path: Path) -> None:
