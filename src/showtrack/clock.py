@@ -40,21 +40,59 @@ def now() -> datetime:
 
 
 def local_zone() -> tzinfo:
-    """The viewer's zone: ``TZ`` if it names an IANA zone, else /etc/localtime, else UTC.
+    """The viewer's zone (see ``viewer_zone``), without the warning."""
+    return viewer_zone()[0]
 
-    Plain ``UTC`` is the stdlib's fixed zone, which needs no zone file (see the
-    README's Performance section for why that matters).
+
+def viewer_zone() -> tuple[tzinfo, str | None]:
+    """The viewer's zone and, when ``TZ`` could not be used, a sentence saying so.
+
+    ``TZ`` may name an IANA zone (``Europe/London``) or be a POSIX rule
+    (``CET-1CEST``, ``EST5EDT,M3.2.0,M11.1.0``, read by dateutil as the C library
+    reads it); else /etc/localtime, else UTC. Plain ``UTC`` is the stdlib's fixed
+    zone, which needs no zone file (README, Performance).
     """
-    name = os.environ.get("TZ", "").lstrip(":").strip()
+    raw = os.environ.get("TZ", "")
+    name = raw.lstrip(":").strip()
     if name == "UTC":
-        return UTC
+        return UTC, None
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if name:
         try:
-            return ZoneInfo(name)
+            return ZoneInfo(name), None
         except (ZoneInfoNotFoundError, ValueError):
             pass
+        posix = _posix_rule(name)
+        if posix is not None:
+            return posix, None
+    host = _host_zone()
+    if name:
+        label = getattr(host, "key", None) or "UTC"
+        return host, f"TZ={raw!r} is not a time zone showtrack can use; showing times in {label}."
+    return host, None
+
+
+def _posix_rule(name: str) -> tzinfo | None:
+    """A POSIX TZ rule such as CET-1CEST (standard name, offset west of UTC, then an
+    optional DST name and rule), through dateutil."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z]{3,}[+-]?\d{1,2}(:\d{2}){0,2}([A-Za-z]{3,}.*)?", name):
+        return None
+    from dateutil.tz import tzstr
+
+    try:
+        rule = tzstr(name, posix_offset=True)
+    except (ValueError, TypeError):
+        return None
+    rule.key = name  # type: ignore[attr-defined]  # shown as an IANA zone shows its key
+    return rule
+
+
+def _host_zone() -> tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         target = os.path.realpath("/etc/localtime")
     except OSError:

@@ -204,6 +204,26 @@ def zone(name: str) -> ZoneInfo:
         raise ValueError(f"{name!r} is not an IANA time zone (e.g. Europe/London)") from None
 
 
+def viewer_zone_named(name: str) -> ZoneInfo:
+    """The zone a user typed (``--tz``), whatever its case; a miss suggests the closest
+    zone: "'europe/pari' is not an IANA time zone; did you mean Europe/Paris?"."""
+    try:
+        return zone(name)
+    except ValueError:
+        pass
+    from zoneinfo import available_timezones
+
+    known = {key.lower(): key for key in available_timezones()}
+    wanted = name.strip().lower()
+    if wanted in known:
+        return zone(known[wanted])
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {known[close[0]]}?" if close else " (e.g. Europe/London)"
+    raise ValueError(f"{name[:64]!r} is not an IANA time zone{hint}")
+
+
 def parse_partial(text: str | None, *, tz: str | None = None) -> PartialDate | None:
     """Read a partial date; ``None`` means unknown (TBA). Raises ValueError.
 

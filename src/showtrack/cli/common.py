@@ -176,7 +176,9 @@ class Run:
     @property
     def tz(self) -> tzinfo:
         if self._tz is None:
-            self._tz = clock.local_zone()
+            self._tz, warning = clock.viewer_zone()
+            if warning:
+                render.note(warning)
         return self._tz
 
 
@@ -206,9 +208,10 @@ def run_for(
     tz = None
     if tz_name is not None:
         try:
-            tz = dates.zone(tz_name)
+            tz = dates.viewer_zone_named(tz_name)
         except ValueError as err:
-            raise UsageError(f"--tz: {err}.") from None
+            text = str(err)
+            raise UsageError(f"--tz: {text}{'' if text.endswith('?') else '.'}") from None
     from showtrack.store import Store
 
     wait = lock_wait() if lock_timeout is None else lock_timeout
