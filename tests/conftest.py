@@ -98,15 +98,19 @@ class Invoker:
 
 
 @pytest.fixture
-def runner(tmp_path: Path) -> Callable[..., Invoker]:
+def runner(tmp_path: Path, seeded_file: Path) -> Callable[..., Invoker]:
     """A factory like khal's: ``invoke = runner()`` then ``invoke("cast", "heartstopper")``.
 
-    With no ``db`` the database is a fresh path in tmp_path, created and seeded
-    from the bundled data on first use.
+    With no ``db`` the database is a fresh copy of one seeded from the bundled data
+    (so no "Created the database" line); a ``db`` path given is created on first use.
     """
 
     def make(db: Path | None = None) -> Invoker:
-        return Invoker(db if db is not None else tmp_path / "cli" / "showtrack.json")
+        path = db if db is not None else tmp_path / "cli" / "showtrack.json"
+        path.parent.mkdir(parents=True, exist_ok=True)  # only the default folder is made
+        if db is None and not path.exists():
+            shutil.copyfile(seeded_file, path)
+        return Invoker(path)
 
     return make
 
@@ -120,12 +124,9 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def invoke(runner: Callable[..., Invoker], seeded_file: Path) -> Invoker:
+def invoke(runner: Callable[..., Invoker]) -> Invoker:
     """The CLI on a fresh copy of a database seeded from the bundled data."""
-    inv = runner()
-    inv.db.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(seeded_file, inv.db)
-    return inv
+    return runner()
 
 
 def ok(result: Result) -> Result:

@@ -276,16 +276,37 @@ def test_timeline_json(runner: Runner) -> None:
 
 
 def test_db_option_beats_env(runner: Runner, tmp_path: Path) -> None:
-    invoke = runner()
+    invoke = runner(tmp_path / "env.json")
     other = tmp_path / "other.json"
-    as_json(invoke("--db", str(other), "shows", "--json"))
+    result = invoke("--db", str(other), "shows", "--json")
+    assert result.stderr == f"Created the database {other} from the bundled Heartstopper data.\n"
+    assert json.loads(result.stdout)["shows"]
     assert other.is_file()
     assert not invoke.db.exists()  # type: ignore[attr-defined]
 
 
+def test_first_use_says_where_and_from_what_once(runner: Runner, tmp_path: Path) -> None:
+    invoke = runner(tmp_path / "new.json")
+    first = invoke("countdown")
+    assert first.stderr == f"Created the database {invoke.db} from the bundled Heartstopper data.\n"  # type: ignore[attr-defined]
+    assert invoke("countdown").stderr == ""
+
+
+def test_a_missing_folder_other_than_the_default_is_an_error(
+    runner: Runner, tmp_path: Path
+) -> None:
+    invoke = runner(tmp_path / "here.json")
+    missing = tmp_path / "no-such-folder" / "db.json"
+    result = invoke("--db", str(missing), "countdown")
+    assert result.exit_code == 1
+    assert f"The folder {missing.parent} does not exist" in result.stderr
+    assert not missing.parent.exists()
+
+
 def test_default_db_lives_in_the_user_data_dir(runner: Runner, isolated_home: Path) -> None:
     result = runner()("cast", "heartstopper", "--json", env_extra={"SHOWTRACK_DB": None})
-    as_json(result)
+    assert json.loads(result.stdout)["season"] == 2
+    assert "Created the database" in result.stderr  # the default folder is made on first use
     assert (isolated_home / ".local" / "share" / "showtrack" / "showtrack.json").is_file()
 
 
@@ -296,13 +317,14 @@ def test_version(runner: Runner) -> None:
     assert result.stdout.splitlines() == [f"showtrack {__version__}", f"database: {invoke.db}"]  # type: ignore[attr-defined]
 
 
-def test_no_arguments_shows_help(runner: Runner) -> None:
-    result = runner()(catch_exceptions=True)
+def test_no_arguments_shows_help(runner: Runner, tmp_path: Path) -> None:
+    invoke = runner(tmp_path / "untouched.json")
+    result = invoke(catch_exceptions=True)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Usage: showtrack" in result.stderr
     assert "countdown" in result.stderr
-    assert not runner().db.exists()
+    assert not invoke.db.exists()  # type: ignore[attr-defined]
 
 
 # --- errors ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ Docs = dict[str, Any]
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> Docs:
     invoke = Invoker(tmp_path_factory.mktemp("facts") / "showtrack.json")
+    assert invoke("init").exit_code == 0
     commands = {
         "show": ["show", "heartstopper"],
         "shows": ["shows"],

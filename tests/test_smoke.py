@@ -54,6 +54,7 @@ def test_python_dash_m_help(tmp_path: Path) -> None:
 
 def test_entry_point_cast_json(tmp_path: Path) -> None:
     db = tmp_path / "smoke" / "showtrack.json"
+    db.parent.mkdir()
     result = subprocess.run(
         [entry_point(), "cast", "heartstopper", "--json"],
         capture_output=True,
@@ -63,7 +64,7 @@ def test_entry_point_cast_json(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr == f"Created the database {db} from the bundled Heartstopper data.\n"
     doc = json.loads(result.stdout)
     assert doc["season"] == 2
     assert len(doc["cast"]) == 17

@@ -533,9 +533,16 @@ def sync_doc(report: Any) -> dict[str, Any]:
 
 def sync_view(doc: dict[str, Any]) -> list[Block]:
     merged = doc["merge"] or {"by_show": {}, "changes": []}
-    if not merged["by_show"] and not doc["failures"]:
-        return [_text(f"Synced {doc['sources']} sources: nothing to update.")]
-    table = _table(f"Synced {doc['sources']} sources", "Show", "Added", "Updated", "Unchanged")
+    failed = len(doc["failures"])
+    total = doc["sources"]
+    if total == 0:
+        return [_text("Nothing to sync: no show is linked to TVmaze and no feed is followed.")]
+    if failed and failed >= total:
+        return [_text(f"No source could be read ({_count(failed, 'source')} failed).")]
+    done = f"Synced {_count(total - failed, 'source')}" + (f", {failed} failed" if failed else "")
+    if not merged["by_show"]:
+        return [_text(f"{done}: nothing to update.")]
+    table = _table(done, "Show", "Added", "Updated", "Unchanged")
     for show, counts in merged["by_show"].items():
         _row(table, show, counts["added"], counts["updated"], counts["unchanged"])
     out: list[Block] = [table]
@@ -544,6 +551,10 @@ def sync_view(doc: dict[str, Any]) -> list[Block]:
     for warning in doc["warnings"][:20]:
         out.append(_text(f"Skipped: {warning}"))
     return out
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def search_doc(query: str, hits: list[Any]) -> dict[str, Any]:

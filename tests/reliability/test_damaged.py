@@ -20,6 +20,7 @@ def _seed_bytes(tmp: Path) -> bytes:
     """The bundled database's bytes (the clock is frozen, so the same every time)."""
     if not _SEED:
         db = tmp / "seed" / "db.json"
+        db.parent.mkdir(parents=True, exist_ok=True)
         done = cli(base_env(tmp, db), "init")
         assert done.code == 0, str(done)
         _SEED.append(db.read_bytes())

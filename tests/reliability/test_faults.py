@@ -332,6 +332,7 @@ def test_full_disk_fails_cleanly_and_leaves_the_file(tmp_path: Path) -> None:
             assert temp_files(db.parent) == []
     # and a database that cannot even be created leaves nothing behind
     fresh = tmp_path / "fresh" / "db.json"
+    fresh.parent.mkdir()
     code, err = _run_limited(base_env(tmp_path, fresh), 100, "init")
     runs += 1
     assert code == 1, err

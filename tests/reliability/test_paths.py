@@ -62,6 +62,8 @@ def test_created_files_are_private(tmp_path: Path) -> None:
     try:
         first_use = tmp_path / "first" / "showtrack.json"
         via_init = tmp_path / "init" / "showtrack.json"
+        first_use.parent.mkdir()
+        via_init.parent.mkdir()
         results = cli_many(
             [
                 (base_env(tmp_path, first_use), ["shows"]),
@@ -97,6 +99,7 @@ def test_a_lock_path_planted_as_a_symlink_is_refused(tmp_path: Path) -> None:
     """An attacker (or a stale tool) plants <db>.lock as a symlink to another file:
     showtrack must refuse, and neither file may change."""
     db = tmp_path / "data" / "showtrack.json"
+    db.parent.mkdir()
     env = base_env(tmp_path, db)
     assert cli(env, "init").code == 0
     victim = tmp_path / "victim.txt"

@@ -212,10 +212,21 @@ def run_for(
         except ValueError as err:
             text = str(err)
             raise UsageError(f"--tz: {text}{'' if text.endswith('?') else '.'}") from None
+    wait = lock_wait() if lock_timeout is None else lock_timeout
+    return Run(open_store(ctx, lock_timeout=wait), now, tz)
+
+
+def open_store(ctx: typer.Context, **options: Any) -> "Store":
+    """The database in use, created and seeded on first use (one line on stderr says
+    where and from what). Only the default data folder is made if it is missing."""
+    from showtrack.paths import default_db_path
     from showtrack.store import Store
 
-    wait = lock_wait() if lock_timeout is None else lock_timeout
-    return Run(Store.open(database_path(ctx), clock=clock.now, lock_timeout=wait), now, tz)
+    path = database_path(ctx)
+    store = Store.open(path, clock=clock.now, make_folder=path == default_db_path(), **options)
+    if store.created and "seed" not in options:
+        render.note(f"Created the database {path} from the bundled Heartstopper data.")
+    return store
 
 
 def output(

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from showtrack import clock
 from showtrack.cli.common import (
     JsonFlag,
     OptionalShowArg,
     core,
     database_path,
     handled,
+    open_store,
     render,
     run_for,
     sub_typer,
@@ -156,11 +156,11 @@ def init_command(
 
     Example: showtrack --db new.json init --empty
     """
-    from showtrack.sources.jsonfile import Dataset
-    from showtrack.store import Store
+    from showtrack.models import Dataset
+    from showtrack.store import bundled_dataset
 
     path = database_path(ctx)
     if os.path.lexists(path):
         raise ShowtrackError(f"{path} already exists; it was left as it is.")
-    Store.open(path, now=clock.now(), seed=Dataset if empty else None)
-    render.note(f"Created {path}{' (empty)' if empty else ''}.")
+    open_store(ctx, seed=Dataset if empty else bundled_dataset)
+    render.note(f"Created {path}{' (empty)' if empty else ' from the bundled Heartstopper data'}.")

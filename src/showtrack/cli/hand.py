@@ -140,7 +140,13 @@ def edit_show_command(
     show: ShowArg,
     *,
     title: Title = None,
-    tvmaze: TvmazeId = None,
+    tvmaze: Annotated[
+        str | None,
+        option('TVmaze show id; sync keeps it current ("" unlinks it).', "--tvmaze"),
+    ] = None,
+    no_tvmaze: Annotated[
+        bool, typer.Option("--no-tvmaze", help="Unlink the show from TVmaze.")
+    ] = False,
     alias: Aliases = None,
     network: Network = None,
     country: Country = None,
@@ -157,15 +163,31 @@ def edit_show_command(
 
     Example: showtrack edit show heartstopper --status ended
     """
+    linked: int | str | None = _tvmaze_id(tvmaze)
+    if no_tvmaze:
+        if tvmaze not in (None, ""):
+            raise UsageError("--no-tvmaze unlinks the show; it does not go with --tvmaze ID.")
+        linked = ""
     run = run_for(ctx)
     found = core.find_show(run.db, show)
     fields = _show_fields(
-        title=title, tvmaze=tvmaze, alias=alias, network=network, country=country, language=language,
+        title=title, tvmaze=linked, alias=alias, network=network, country=country, language=language,
         genre=genre, timezone=timezone, creator=creator, based_on=based_on, status=status,
         summary=summary, source=source,
     )  # fmt: skip
     report = entry.edit_show(run.store, found, fields=fields)
     report_changes(report, f"Updated {found.title}." if report.written else "Nothing changed.")
+
+
+def _tvmaze_id(text: str | None) -> int | str | None:
+    """--tvmaze ID: a whole number, or "" to unlink."""
+    if text is None or text.strip() == "":
+        return text if text is None else ""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise UsageError(
+            f"--tvmaze: {text[:40]!r} is not a TVmaze show id; use e.g. --tvmaze 53366."
+        )
+    return int(text)
 
 
 def _season_fields(**values: Any) -> dict[str, Any]:

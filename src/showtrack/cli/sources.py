@@ -134,7 +134,10 @@ def sync_command(
 ) -> None:
     """Update linked shows from TVmaze and read followed feeds.
 
-    Exits 1 when any source failed; what succeeded is kept. Example: showtrack sync --quiet
+    Exits 1 when any source failed; what succeeded is kept. With --quiet a busy
+    database is exit 75 without a word (cron tries again).
+
+    Example: showtrack sync --quiet
     """
     from showtrack import sync
     from showtrack.errors import DatabaseBusyError
@@ -144,11 +147,10 @@ def sync_command(
     try:
         with render.progress(enabled=not quiet and not as_json) as step:
             report = sync.sync(run.store, now=run.now, show=found, progress=step)
-    except DatabaseBusyError as err:
+    except DatabaseBusyError:
         if not quiet:
             raise
-        render.error(err.message)
-        raise typer.Exit(BUSY_EXIT) from None
+        raise typer.Exit(BUSY_EXIT) from None  # cron: silent, and the next run tries again
     doc = render.sync_doc(report)
     if as_json:
         render.emit_json(doc)

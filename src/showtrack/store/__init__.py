@@ -346,7 +346,7 @@ def _utc_now() -> datetime:
 class Store:
     """An open database: a snapshot for reading, and locked writes."""
 
-    __slots__ = ("clock", "lock_timeout", "path", "snapshot")
+    __slots__ = ("clock", "created", "lock_timeout", "path", "snapshot")
 
     def __init__(
         self,
@@ -356,6 +356,7 @@ class Store:
         clock: Callable[[], datetime] = _utc_now,
         lock_timeout: float | None = None,
     ) -> None:
+        self.created = False  # this open created (and seeded) the file
         self.path = path
         self.snapshot = snapshot
         self.clock = clock
@@ -370,18 +371,27 @@ class Store:
         clock: Callable[[], datetime] | None = None,
         seed: Callable[[], Dataset] | None = None,
         lock_timeout: float | None = None,
+        make_folder: bool = True,
     ) -> Store:
         """Open the database at ``path``; create and seed it only if no file is there.
 
         ``clock`` gives the instant of each commit (``now``: a fixed one). Writers
-        wait ``lock_timeout`` seconds for another writer (0: not at all).
+        wait ``lock_timeout`` seconds for another writer (0: not at all). Without
+        ``make_folder`` a missing parent folder is an error, not created.
         """
         if clock is None:
             fixed = now
             clock = (lambda: fixed) if fixed is not None else _utc_now
+        created = False
         if not durable.check_database_path(path):
-            _create(path, clock(), seed or bundled_dataset, lock_timeout)
+            if not make_folder and not os.path.isdir(path.parent or "."):
+                raise DatabaseError(
+                    f"The folder {path.parent} does not exist, so {path.name} can't be created "
+                    "there. Create the folder first, or give another --db."
+                )
+            created = _create(path, clock(), seed or bundled_dataset, lock_timeout)
         store = cls(path, _read(path), clock=clock, lock_timeout=lock_timeout)
+        store.created = created
         if store.snapshot.needs_save:
             store._save_migration()
         return store
@@ -679,14 +689,15 @@ def _replace(db: Any, name: str, replace: dict[int, dict[str, Any]]) -> None:
 
 def _create(
     path: Path, now: datetime, seed: Callable[[], Dataset], lock_timeout: float | None
-) -> None:
+) -> bool:
+    """Create and seed the file (False: another process created it meanwhile)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise DatabaseError(f"Can't create the folder for {path}: {err.strerror or err}.") from None
     with durable.locked(path, lock_timeout):
         if os.path.lexists(path):  # another process created it while we waited
-            return
+            return False
         raw: dict[str, Any] = {}
         migrations.migrate(raw, 0)
         news = raw.pop("announcements")
@@ -699,6 +710,7 @@ def _create(
             raise DatabaseError(
                 f"Can't create the database {path}: {err.strerror or err}."
             ) from None
+    return True
 
 
 def bundled_dataset() -> Dataset:
