@@ -7,6 +7,7 @@ be safe (render.safe): no control characters reach this module.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
@@ -103,8 +104,15 @@ def _fold(word: str, width: int) -> list[str]:
     return pieces
 
 
+def is_link(word: str) -> bool:
+    """A URL: never cut, since a terminal can wrap it and a cut one can't be copied."""
+    return word.startswith(("http://", "https://"))
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Word-wrap to ``width`` cells; explicit newlines are kept, long words folded."""
+    """Word-wrap to ``width`` cells; explicit newlines are kept. A word longer than the
+    width is cut only when it has no space to break at and is not a link (a link gets
+    a line of its own, as long as it is)."""
     width = max(width, 1)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -120,13 +128,40 @@ def wrap(text: str, width: int) -> list[str]:
                 continue
             if current or used:
                 lines.append(current)
-            if size > width:
-                *full, current = _fold(word, width)
+            if size > width and not is_link(word):
+                *full, current = _hyphenated(word, width)
                 lines.extend(full)
                 used = cell_width(current)
             else:
                 current, used = word, size
         lines.append(current)
+    return lines
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's parts after each hyphen ('filming-started' -> 'filming-', 'started'):
+    where a word may break without being cut."""
+    if is_link(word) or "-" not in word.strip("-"):
+        return [word]
+    return [piece for piece in re.split(r"(?<=[^\W\d_]-)", word) if piece]
+
+
+def _hyphenated(word: str, width: int) -> list[str]:
+    """A long word broken after its hyphens, and cut only where a part is still too long."""
+    lines: list[str] = []
+    current = ""
+    for piece in _pieces(word):
+        if current and cell_width(current + piece) <= width:
+            current += piece
+            continue
+        if current:
+            lines.append(current)
+        if cell_width(piece) > width:
+            *full, current = _fold(piece, width)
+            lines.extend(full)
+        else:
+            current = piece
+    lines.append(current)
     return lines
 
 
@@ -152,31 +187,40 @@ class Table:
         self.rows.append([_segments(cell) for cell in cells])
 
     def _widths(self, width: int) -> list[int]:
+        """Each column's width within ``width``. Columns give up width to each other
+        before any word is cut: the widest are narrowed to a common cap while every
+        column keeps room for its longest word. Only when even that does not fit are
+        words cut (never a link, which may then run past the edge)."""
         count = len(self.columns)
         natural = [cell_width(name) if self.header else 0 for name in self.columns]
-        shortest = list(natural)
+        longest = [max((cell_width(w) for w in name.split()), default=0) for name in self.columns]
+        if not self.header:
+            longest = [0] * count
+        links = [0] * count
         for row in self.rows:
             for index, segments in enumerate(row):
                 for text, _ in segments:
                     for line in text.split("\n"):
                         natural[index] = max(natural[index], cell_width(line))
-                        longest = max((cell_width(word) for word in line.split(" ")), default=0)
-                        shortest[index] = max(shortest[index], min(longest, 16))
-        available = max(width - self.gap * (count - 1), count)
-        widths = list(natural)
-        floors = [min(n, s) for n, s in zip(natural, shortest, strict=True)]
-        for limit in (floors, [1] * count):
-            excess = sum(widths) - available
-            while excess > 0:
-                room = [w - f for w, f in zip(widths, limit, strict=True)]
-                widest = max(range(count), key=lambda i: (room[i] > 0, widths[i]))
-                if room[widest] <= 0:
-                    break
-                others = [widths[i] for i in range(count) if i != widest and room[i] > 0]
-                step = min(excess, room[widest], max(widths[widest] - max(others, default=0), 1))
-                widths[widest] -= step
-                excess -= step
-        return widths
+                        for word in line.split(" "):
+                            if is_link(word):
+                                links[index] = max(links[index], cell_width(word))
+                                continue
+                            size = max(cell_width(piece) for piece in _pieces(word))
+                            longest[index] = max(longest[index], size)
+        floors = [min(n, w) for n, w in zip(natural, longest, strict=True)]
+        for gap in (self.gap, 2):  # the gap narrows before any word is cut
+            available = max(width - gap * (count - 1), count)
+            if sum(natural) <= available:
+                self.gap = gap
+                return natural
+            if sum(floors) <= available:
+                self.gap = gap
+                return _capped(natural, floors, available)
+        # words must be cut somewhere (links never are: they run past the edge)
+        self.gap = 2
+        available = max(width - 2 * (count - 1), count)
+        return _capped(natural, [1] * count, available)
 
     def render(self, width: int, shown: Shown = same) -> list[Line]:
         if shown is not same:
@@ -220,6 +264,27 @@ class Table:
                     line.append((" " * (size - cell_width(text)), ""))
             out.append(line)
         return out
+
+
+def _capped(natural: list[int], floors: list[int], available: int) -> list[int]:
+    """The widths min(natural, max(cap, floor)) for the largest cap that fits."""
+    low, high = 1, max(natural)
+    best = [max(f, 1) for f in floors]
+    while low <= high:
+        cap = (low + high) // 2
+        widths = [min(n, max(cap, f)) for n, f in zip(natural, floors, strict=True)]
+        if sum(widths) <= available:
+            best, low = widths, cap + 1
+        else:
+            high = cap - 1
+    spare = available - sum(best)
+    for index in sorted(range(len(best)), key=lambda i: natural[i] - best[i], reverse=True):
+        if spare <= 0:
+            break
+        grow = min(spare, natural[index] - best[index])
+        best[index] += grow
+        spare -= grow
+    return best
 
 
 def paragraph(text: str, width: int, style: str = "", shown: Shown = same) -> list[Line]:

@@ -578,15 +578,17 @@ def feeds_doc(feeds: list[Any]) -> dict[str, Any]:
 
 
 def feeds_view(doc: dict[str, Any]) -> list[Block]:
+    """Each feed as its show and its URL on a line of its own (never cut, so it can be
+    copied into `feed remove`), with what it matches and its title under it."""
     if not doc["feeds"]:
         return [_text("No feeds followed. Add one with 'showtrack feed add SHOW URL'.")]
-    table = _table("Feeds", "Show", "URL", "Matching", "Title")
+    table = _table(f"Feeds ({len(doc['feeds'])})", "Show", "Feed")
     for feed in doc["feeds"]:
-        _row(
-            table,
-            feed["show"],
-            feed["url"],
-            ", ".join(feed["words"]) or "title and aliases",
-            feed["title"],
+        details: list[Segment] = [(safe(feed["url"]), "")]
+        details.append(
+            (safe(f"matching: {', '.join(feed['words']) or 'the title and aliases'}"), "dim")
         )
+        if feed["title"]:
+            details.append((safe(f"title: {feed['title']}"), "dim"))
+        _row(table, feed["show"], details)
     return [table]
