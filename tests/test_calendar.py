@@ -1,19 +1,26 @@
-"""showtrack calendar: RFC 5545 output, read back by two independent readers (icalendar, vobject)."""
+"""showtrack calendar: RFC 5545 output, read back by two independent readers (icalendar,
+vobject) and, where it is installed, by a calendar program (khal)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import vobject
 from typer.testing import Result
 
-from conftest import Invoker, ok
+from conftest import Invoker, assert_clean, ok
+from showtrack import ics
+from showtrack.errors import ShowtrackError
 
 Invoke = Callable[..., Result]
 Runner = Callable[..., Invoke]
@@ -46,6 +53,7 @@ def read_icalendar(data: bytes) -> tuple[str | None, list[dict[str, Any]]]:
                 "start": _moment(event.decoded("DTSTART")),
                 "end": _moment(end),
                 "duration": duration,
+                "url": str(event["URL"]) if "URL" in event else None,
             }
         )
     return (None if name is None else str(name)), events
@@ -64,6 +72,7 @@ def read_vobject(data: bytes) -> tuple[str | None, list[dict[str, Any]]]:
                 "start": _moment(event.dtstart.value),
                 "end": _moment(event.dtend.value) if hasattr(event, "dtend") else None,
                 "duration": event.duration.value if hasattr(event, "duration") else None,
+                "url": event.url.value if hasattr(event, "url") else None,
             }
         )
     return name, events
@@ -221,8 +230,8 @@ def test_timed_premiere_keeps_its_zone_and_instant(
     _, events = read_icalendar(data)
     (event,) = events
     assert event["start"] == instant
-    assert event["duration"] == timedelta(minutes=30)
-    assert event["end"] is None
+    assert event["end"] == instant + timedelta(minutes=30)  # no runtime known
+    assert event["duration"] is None  # DTEND, which every app reads, not DURATION
 
 
 @pytest.mark.parametrize(("premiere", "zone", "line", "instant"), TIMED, ids=TIMED_IDS)
@@ -274,12 +283,54 @@ def test_nothing_to_left_out_prints_no_note(make_db: Callable[..., Path]) -> Non
     assert calendar(invoke).stderr == ""
 
 
-def test_an_empty_calendar_is_still_a_calendar(make_db: Callable[..., Path]) -> None:
-    invoke = crafted(make_db, {"number": 1, "status": "announced"})
-    result = calendar(invoke)
-    name, events = read_both(result.stdout_bytes)
-    assert (name, events) == ("showtrack premieres", {})
-    assert "Left out 1 premiere " in result.stderr
+EMPTY = [
+    # (arguments, the error) for a database whose only date is a month
+    ((), "no premiere of any tracked show is known to the day yet."),
+    (("the-bear",), "no premiere of The Bear is known to the day yet."),
+    (("--milestones",), "no premiere or dated news of any tracked show is known to the day yet."),
+    (("--changes",), "no premiere or dated change of any tracked show is known to the day yet."),
+]
+
+
+@pytest.mark.parametrize(("args", "why"), EMPTY, ids=["all", "one-show", "milestones", "changes"])
+def test_an_empty_calendar_is_refused(
+    make_db: Callable[..., Path], tmp_path: Path, args: tuple[str, ...], why: str
+) -> None:
+    """RFC 5545 wants at least one component in a VCALENDAR: nothing to put in it is
+    an error (exit 1, one line), and neither stdout nor an -o file gets a calendar."""
+    invoke = crafted(
+        make_db,
+        {"number": 1, "premiere": "2024-06"},
+        {"number": 2, "status": "announced"},
+        announcements=[
+            {"date": "2024-05", "kind": "trailer", "headline": "A teaser"},
+            {
+                "kind": "change",
+                "headline": "Premiere set",
+                "about": "premiere",
+                "became": "2024-06",
+            },
+        ],
+    )
+    result = invoke("calendar", *args)
+    assert result.exit_code == 1
+    assert_clean(result)
+    assert result.stdout == ""
+    assert result.stderr == f"Error: Nothing to put in a calendar: {why}\n"
+
+    kept = tmp_path / "kept.ics"
+    kept.write_bytes(b"an older calendar\r\n")
+    assert invoke("calendar", *args, "-o", str(kept)).exit_code == 1
+    assert kept.read_bytes() == b"an older calendar\r\n"
+    absent = tmp_path / "absent.ics"
+    assert invoke("calendar", *args, "-o", str(absent)).exit_code == 1
+    assert not absent.exists()
+
+
+def test_build_refuses_no_events() -> None:
+    """The writer itself never emits an empty VCALENDAR, whoever calls it."""
+    with pytest.raises(ShowtrackError, match="Nothing to put in a calendar"):
+        ics.build([], name="x", now=datetime(2024, 1, 1, tzinfo=UTC), skipped=0)
 
 
 def test_text_with_special_characters_survives_both_readers(
@@ -299,6 +350,317 @@ def test_text_with_special_characters_survives_both_readers(
     (event,) = events.values()
     assert event["summary"] == f"{title} season 1 premieres"
     assert event["description"] == synopsis
+
+
+# --- events that calendar apps show well ----------------------------------------------------
+
+
+RUNTIMES = [
+    # (the season's runtime, how long the event lasts)
+    ({"min": 20, "max": 30}, 30),  # the longest episode: the premiere is not cut short
+    ({"min": 45}, 45),
+    ({"min": 50, "max": 62}, 62),
+    (None, 30),  # unknown: half an hour
+]
+
+
+@pytest.mark.parametrize(("runtime", "minutes"), RUNTIMES, ids=["range", "one", "long", "unknown"])
+def test_a_timed_premiere_lasts_the_season_runtime(
+    make_db: Callable[..., Path], runtime: dict[str, int] | None, minutes: int
+) -> None:
+    season: dict[str, Any] = {"number": 3, "premiere": "2024-06-26T22:00"}
+    if runtime is not None:
+        season["runtime"] = runtime
+    invoke = crafted(make_db, season, timezone="America/New_York")
+    data = calendar(invoke).stdout_bytes
+    start = datetime(2024, 6, 27, 2, 0, tzinfo=UTC)
+    end = start + timedelta(minutes=minutes)
+    assert f"\r\nDTEND:{end:%Y%m%dT%H%M%SZ}\r\n".encode() in data
+    assert b"\r\nDURATION" not in data
+    _, events = read_both(data)
+    (event,) = events.values()
+    assert (event["start"], event["end"], event["duration"]) == (start, end, None)
+
+
+def test_a_date_only_premiere_stays_all_day_whatever_its_runtime(
+    make_db: Callable[..., Path],
+) -> None:
+    invoke = crafted(make_db, {"number": 1, "premiere": "2024-03-21", "runtime": {"min": 58}})
+    data = calendar(invoke).stdout_bytes
+    assert b"\r\nDTSTART;VALUE=DATE:20240321\r\nDTEND;VALUE=DATE:20240322\r\n" in data
+    _, events = read_both(data)
+    (event,) = events.values()
+    assert (event["start"], event["end"]) == (date(2024, 3, 21), date(2024, 3, 22))
+
+
+NEWS = [
+    {
+        "date": "2024-02-01",
+        "kind": "trailer",
+        "headline": "The first trailer is out",
+        "body": "Carmy is back in the kitchen.",
+        "url": "https://example.org/the-bear/trailer?season=3&lang=en",
+    },
+    {"date": "2024-01-15", "kind": "filming-wrapped", "headline": "Filming has wrapped"},
+    {
+        "date": "2024-03-01",
+        "kind": "change",
+        "season": 3,
+        "headline": "The Bear season 3 premiere moved: 26 Jun 2024 -> 27 Jun 2024",
+        "about": "premiere",
+        "was": "2024-06-26",
+        "became": "2024-06-27",
+        "url": "https://example.org/the-bear/moved",
+    },
+]
+
+
+def news_db(make_db: Callable[..., Path]) -> Invoke:
+    return crafted(make_db, {"number": 3, "premiere": "2024-06-27"}, announcements=NEWS)
+
+
+def news_uids(events: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The milestones' summaries by UID (the premiere left out)."""
+    return {uid: e["summary"] for uid, e in events.items() if "-news-" in uid}
+
+
+def test_milestones_carry_their_url(make_db: Callable[..., Path]) -> None:
+    data = calendar(news_db(make_db), "--milestones").stdout_bytes
+    assert b"\r\nURL:https://example.org/the-bear/trailer?season=3&lang=en\r\n" in data
+    _, events = read_both(data)
+    urls = {e["summary"]: e["url"] for e in events.values()}
+    assert urls == {
+        "The Bear season 3 premieres on FX": None,
+        "The Bear: The first trailer is out": NEWS[0]["url"],
+        "The Bear: Filming has wrapped": None,  # no page: no URL property
+    }
+
+
+def test_changes_stay_out_of_milestones_unless_asked(make_db: Callable[..., Path]) -> None:
+    invoke = news_db(make_db)
+    _, events = read_both(calendar(invoke, "--milestones").stdout_bytes)
+    assert set(news_uids(events).values()) == {
+        "The Bear: The first trailer is out",
+        "The Bear: Filming has wrapped",
+    }
+    _, events = read_both(calendar(invoke, "--milestones", "--changes").stdout_bytes)
+    moved = "The Bear season 3 premiere moved: 26 Jun 2024 -> 27 Jun 2024"  # named once
+    assert set(news_uids(events).values()) == {
+        "The Bear: The first trailer is out",
+        "The Bear: Filming has wrapped",
+        moved,
+    }
+    (change,) = (e for e in events.values() if e["summary"] == moved)
+    assert change["url"] == "https://example.org/the-bear/moved"
+    _, events = read_both(calendar(invoke, "--changes").stdout_bytes)
+    assert set(news_uids(events).values()) == {moved}  # --changes alone: premieres and changes
+    assert len(events) == 2
+
+
+def test_a_moved_premiere_is_a_change_not_a_milestone(invoke: Invoke) -> None:
+    """`edit season --premiere` records a change: news of our records, not of the show."""
+    ok(invoke("edit", "season", "heartstopper", "2", "--premiere", "2023-08-10"))
+    _, events = read_both(calendar(invoke, "--milestones").stdout_bytes)
+    assert not any("moved" in e["summary"] for e in events.values())
+    assert len(events) == 5  # the premiere and the four day-dated milestones
+    _, events = read_both(calendar(invoke, "--milestones", "--changes").stdout_bytes)
+    (moved,) = (e for e in events.values() if "moved" in e["summary"])
+    assert moved["summary"] == "Heartstopper season 2 premiere moved: 3 Aug 2023 -> 10 Aug 2023"
+    assert moved["start"] == date(2023, 5, 24)  # the day it was recorded
+
+
+LONG = " ".join(f"word{n:03d}" for n in range(150))  # 1,199 characters, no line break
+
+
+def test_a_long_synopsis_is_cut_at_a_word(make_db: Callable[..., Path]) -> None:
+    invoke = crafted(
+        make_db, {"number": 3, "premiere": "2024-06-26T22:00", "synopsis": LONG}, timezone="UTC"
+    )
+    _, events = read_both(calendar(invoke).stdout_bytes)
+    (event,) = events.values()
+    note, text = event["description"].split("\n\n")
+    assert note == "Starts Wed 26 Jun 2024 22:00 UTC (UTC)."  # the local start line stays
+    assert text.endswith("…")
+    assert len(text) <= 400
+    kept = text.removesuffix("…")
+    assert LONG.startswith(kept + " ")  # whole words only
+    assert len(kept) > 350  # and not much less than the limit
+
+
+def test_a_description_has_at_most_five_lines(make_db: Callable[..., Path]) -> None:
+    body = "\n".join(f"Line {n}." for n in range(1, 9))
+    invoke = crafted(
+        make_db,
+        {"number": 1, "premiere": "2024-03-21", "synopsis": body},
+        announcements=[
+            {"date": "2024-02-01", "kind": "photos", "headline": "Stills", "body": LONG}
+        ],
+    )
+    _, events = read_both(calendar(invoke, "--milestones").stdout_bytes)
+    by_kind = {uid.split("-")[2]: event for uid, event in events.items()}
+    assert by_kind["season"]["description"] == "Line 1.\nLine 2.\nLine 3.\nLine 4.\nLine 5.…"
+    news = by_kind["news"]["description"]  # an announcement's body is cut the same way
+    assert news.endswith("…")
+    assert len(news) <= 400
+
+
+EXCERPTS = [
+    ("short and sweet", "short and sweet"),
+    ("kept  as\tit is \n", "kept  as\tit is \n"),
+    ("a" * 500, "a" * 399 + "…"),  # one long word: cut hard
+    ("x" * 390 + " tail, and more words after the limit", "x" * 390 + " tail…"),
+    ("y" * 395 + ", end of the clause", "y" * 395 + "…"),  # no dangling comma
+    ("one\ntwo\nthree\nfour\nfive", "one\ntwo\nthree\nfour\nfive"),
+    ("one\ntwo\nthree\nfour\nfive\n\nsix", "one\ntwo\nthree\nfour\nfive…"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXCERPTS)
+def test_excerpt(text: str, expected: str) -> None:
+    assert ics.excerpt(text) == expected
+
+
+def test_subscribed_calendars_refresh_twice_a_day(invoke: Invoke) -> None:
+    data = calendar(invoke).stdout_bytes
+    head = data.split(b"BEGIN:VEVENT")[0]
+    assert b"\r\nX-WR-CALNAME:showtrack premieres\r\n" in head
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in head  # RFC 7986
+    assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in head  # Apple, Google, Outlook
+    parsed = icalendar.Calendar.from_ical(data)
+    assert parsed.decoded("REFRESH-INTERVAL") == timedelta(hours=12)
+    assert parsed["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    other = vobject.readOne(data.decode("utf-8"))
+    assert other.refresh_interval.value == other.x_published_ttl.value == "PT12H"
+
+
+def test_uids_stay_stable_when_runtime_or_news_change(make_db: Callable[..., Path]) -> None:
+    invoke = news_db(make_db)
+    _, before = read_both(calendar(invoke, "--milestones", "--changes").stdout_bytes)
+    later = {"SHOWTRACK_NOW": "2024-03-02T12:00:00+00:00"}
+    ok(invoke("news", env_extra=later))  # seen: the next move is news of its own, not folded in
+    ok(invoke("edit", "season", "the-bear", "3", "--runtime", "28-40", env_extra=later))
+    moved = ["--premiere", "2024-06-27T21:00", "--tz", "America/New_York"]
+    ok(invoke("edit", "season", "the-bear", "3", *moved, env_extra=later))
+    _, after = read_both(
+        calendar(invoke, "--milestones", "--changes", env_extra=later).stdout_bytes
+    )
+    assert set(before) < set(after)  # every event keeps its UID; the new change is added
+    premiere = after["the-bear-season-3-premiere@showtrack"]
+    assert premiere["start"] == datetime(2024, 6, 28, 1, 0, tzinfo=UTC)
+    assert premiere["end"] - premiere["start"] == timedelta(minutes=40)
+    every = ok(invoke("news", "--since", "2000-01-01", "--peek", "--json", env_extra=later))
+    news = json.loads(every.stdout)["announcements"]
+    dated = {f"the-bear-news-{item['id']}@showtrack" for item in news if len(item["date"]) == 10}
+    assert set(after) - {"the-bear-season-3-premiere@showtrack"} == dated  # the news' own ids
+
+
+# --- a calendar program: khal -------------------------------------------------------------------
+
+KHAL_ZONE = "Europe/London"  # the zone the CLI runs in (conftest's TZ)
+#: On PATH, or beside this Python when the venv is used without being activated.
+KHAL = shutil.which("khal") or shutil.which("khal", path=str(Path(sys.executable).parent))
+
+
+def khal(config: Path, *args: str) -> str:
+    done = subprocess.run(
+        [str(KHAL), "-c", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    return done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(KHAL is None, reason="khal is not installed (pip install khal)")
+def test_khal_imports_and_lists_every_event(make_db: Callable[..., Path], tmp_path: Path) -> None:
+    """khal is a real calendar program: what it imports and lists is what a fan sees."""
+    invoke = crafted(
+        make_db,
+        {"number": 2, "premiere": "2023-06-22T00:00-07:00", "runtime": {"min": 28, "max": 37}},
+        {"number": 3, "premiere": "2024-06-26T22:00"},
+        {"number": 4, "premiere": "2025-06-25"},
+        timezone="America/New_York",
+        announcements=NEWS,
+    )
+    target = tmp_path / "the-bear.ics"
+    ok(invoke("calendar", "--milestones", "--changes", "-o", str(target)))
+    _, events = read_both(target.read_bytes())
+
+    folder = tmp_path / "khal" / "the-bear"
+    folder.mkdir(parents=True)
+    config = tmp_path / "khal" / "config"
+    config.write_text(
+        f"""[calendars]
+[[the-bear]]
+path = {folder}
+[locale]
+local_timezone = {KHAL_ZONE}
+default_timezone = {KHAL_ZONE}
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+[sqlite]
+path = {tmp_path / "khal" / "khal.db"}
+""",
+        encoding="utf-8",
+    )
+    khal(config, "import", "--batch", "-a", "the-bear", str(target))
+
+    local = ZoneInfo(KHAL_ZONE)
+    expected = {}
+    for uid, event in events.items():
+        start, end = event["start"], event["end"]
+        if isinstance(start, datetime):
+            shown = (
+                "False",
+                f"{start.astimezone(local):%Y-%m-%d %H:%M}",
+                f"{end.astimezone(local):%Y-%m-%d %H:%M}",
+            )
+        else:  # khal shows an all-day event's last day, not the exclusive DTEND
+            shown = ("True", f"{start:%Y-%m-%d}", f"{end - timedelta(days=1):%Y-%m-%d}")
+        expected[uid] = (*shown, event["summary"], event["url"] or "")
+    days = [
+        e["start"].astimezone(local).date() if isinstance(e["start"], datetime) else e["start"]
+        for e in events.values()
+    ]
+    listed = khal(
+        config,
+        "list",
+        "--once",
+        "--day-format",
+        "",
+        "--format",
+        "{uid}\t{all-day}\t{start}\t{end}\t{title}\t{url}",
+        f"{min(days):%Y-%m-%d}",
+        f"{max(days) + timedelta(days=1):%Y-%m-%d}",
+    )
+    rows = [line.split("\t") for line in listed.splitlines() if line.strip()]
+    seen = {row[0]: tuple(row[1:]) for row in rows}
+    assert len(rows) == len(seen) == len(events) == 6
+    assert seen == expected
+    # the instants themselves, spelled out once: midnight Pacific is 08:00 in London
+    assert seen["the-bear-season-2-premiere@showtrack"][1:3] == (
+        "2023-06-22 08:00",
+        "2023-06-22 08:37",
+    )
+    assert seen["the-bear-season-3-premiere@showtrack"][1:3] == (
+        "2024-06-27 03:00",
+        "2024-06-27 03:30",
+    )
+    assert seen["the-bear-season-4-premiere@showtrack"] == (
+        "True",
+        "2025-06-25",
+        "2025-06-25",
+        "The Bear season 4 premieres on FX",
+        "",
+    )
+    (trailer,) = (row for row in seen.values() if row[3] == "The Bear: The first trailer is out")
+    assert trailer == ("True", "2024-02-01", "2024-02-01", trailer[3], NEWS[0]["url"])
 
 
 # --- the reader helper on real calendars -------------------------------------------------------

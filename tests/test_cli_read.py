@@ -101,6 +101,7 @@ def test_cast_json(runner: Runner) -> None:
         "status",
         "status_stated",
         "source",
+        "order",
     }
     evan = next(m for m in doc["cast"] if m["actor"] == "Evan Ovenell")
     assert evan["character"] is None  # unknown stays null in JSON, not "unknown"
@@ -181,6 +182,7 @@ def test_countdown_all_json_includes_released(runner: Runner) -> None:
 
 NEWS_KEYS = {
     "id",
+    "show_time",
     "seq",
     "about",
     "was",
@@ -254,6 +256,7 @@ def test_timeline_json(runner: Runner) -> None:
     assert set(doc["events"][0]) == {
         "date",
         "display_date",
+        "show_time",
         "precision",
         "kind",
         "season",

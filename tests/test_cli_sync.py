@@ -94,7 +94,8 @@ def test_a_moved_premiere_surfaces_in_news_as_a_change(
     news = linked("news", "--json", env_extra={"SHOWTRACK_NOW": LATER_STILL})
     changes = [a for a in json.loads(news.stdout)["announcements"] if a["kind"] == "change"]
     assert [c["headline"] for c in changes] == [
-        "Heartstopper season 2 premiere moved: 3 Aug 2023 07:00 UTC -> 10 Aug 2023 07:00 UTC"
+        # the times in the viewer's zone (TZ=Europe/London), not as the source stored them
+        "Heartstopper season 2 premiere moved: 3 Aug 2023 08:00 BST -> 10 Aug 2023 08:00 BST"
     ]
     assert all(c["source"] == "sync" for c in changes)
 

@@ -4,7 +4,7 @@ and the viewer's zone, and returns plain records.
 Nothing here prints, reads the clock, writes, or knows how the store keeps its files.
 """
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from showtrack.dates import Countdown, PartialDate, countdown
@@ -81,45 +81,70 @@ class CastMember(NamedTuple):
 
 class CastList(NamedTuple):
     show: Show
-    season: int | None
+    season: int | None  # the season asked for or found (None: no cast at all)
     members: list[CastMember]
+    main: bool = False  # the show's main cast is shown, the season having no cast of its own
+    as_of: PartialDate | None = None  # the day a source gave that main cast
+    source: str | None = None
 
 
 def cast_of(
     store: Snapshot, show: Show, *, season: int | None = None, new_only: bool = False
 ) -> CastList:
-    """The cast of one season: the given one, else the latest season with known cast."""
+    """Who is in it, as the sources give it: the cast of a season where it is known
+    (the season asked for, else the latest season with cast and a record of its
+    own), otherwise the show's main cast as of the sync that brought it.
+
+    ``returning``/``new`` come from what a source states, or from the actor's being
+    credited in an earlier season by a source that credits seasons: never from a
+    main cast, which says nothing about seasons.
+    """
     credits = store.credits(show.slug)
-    seasons_with_cast = sorted({credit.season for credit in credits})
+    per_season = [c for c in credits if c.season is not None]
+    main = [c for c in credits if c.season is None]
+    recorded = {s.number for s in store.seasons(show.slug)}
+    seasons_with_cast = sorted({c.season for c in per_season if c.season is not None})
     if season is None:
-        recorded = {s.number for s in store.seasons(show.slug)}
         with_record = [number for number in seasons_with_cast if number in recorded]
-        if not with_record:
+        if with_record:
+            season = with_record[-1]
+        elif not main:
             return CastList(show, None, [])
-        season = with_record[-1]  # the latest season that has cast and a record of its own
-    elif season not in seasons_with_cast:
-        known = {s.number for s in store.seasons(show.slug)}
-        if season not in known:
-            listed = ", ".join(str(n) for n in sorted(known)) or "none"
-            raise NotFoundError(f"{show.title} has no season {season} (known seasons: {listed}).")
-    earlier = {normalise(c.actor) for c in credits if c.season < season}
+    elif season not in seasons_with_cast and season not in recorded:
+        listed = ", ".join(str(n) for n in sorted(recorded)) or "none"
+        raise NotFoundError(f"{show.title} has no season {season} (known seasons: {listed}).")
+    chosen = [c for c in per_season if c.season == season] if season is not None else []
+    if not chosen and main:
+        members = [
+            CastMember(c, _stated(c.status))
+            for c in _billed(main)
+            if not new_only or c.status == "new"
+        ]
+        first = main[0]
+        return CastList(show, season, members, True, first.as_of, first.source)
+    earlier = {
+        normalise(c.actor) for c in per_season if season is not None and (c.season or 0) < season
+    }
     members = []
-    for credit in credits:
-        if credit.season != season:
-            continue
-        status: CastStatus | None
-        if credit.status == "new":
-            status = "new"
-        elif credit.status == "returning":
+    for credit in _billed(chosen):
+        status = _stated(credit.status)
+        if status is None and normalise(credit.actor) in earlier:
             status = "returning"
-        else:
-            status = "returning" if normalise(credit.actor) in earlier else None
         if new_only and status != "new":
             continue
         members.append(CastMember(credit, status))
-    order = {"returning": 0, "new": 1, None: 2}
-    members.sort(key=lambda m: order[m.status])  # stable: keeps the recorded billing order
+    rank = {"returning": 0, "new": 1, None: 2}
+    members.sort(key=lambda m: rank[m.status])  # stable: keeps the billing order within
     return CastList(show, season, members)
+
+
+def _stated(status: str | None) -> CastStatus | None:
+    return "new" if status == "new" else "returning" if status == "returning" else None
+
+
+def _billed(credits: list[Credit]) -> list[Credit]:
+    """In the source's billing order where it gives one, else as stored."""
+    return sorted(credits, key=lambda c: (c.order is None, c.order or 0))
 
 
 # --- countdown ---------------------------------------------------------------------
@@ -144,6 +169,16 @@ def _premiere_order(row: Premiere, tz: tzinfo) -> tuple[int, date, float, str, i
     return (0, premiere.earliest(), 0.0, title, row.season.number)
 
 
+def as_of_now(season: Season, *, now: datetime, tz: tzinfo) -> Season:
+    """A season's status as its dates give it now: a `scheduled` season whose premiere
+    has passed (at its precision: the day, the month or the year is over, or the
+    instant has come) is `released`. Any other status is what a source said."""
+    if season.status == "scheduled" and season.premiere is not None:
+        if countdown(season.premiere, now=now, tz=tz).state == "released":
+            return season._replace(status="released")
+    return season
+
+
 def countdowns(
     store: Snapshot,
     *,
@@ -162,10 +197,11 @@ def countdowns(
     seasons = store.seasons(show.slug if show is not None else None)
     rows: list[Premiere] = []
     next_dated: dict[str, Premiere] = {}
-    for season in seasons:
-        owner = by_slug.get(season.show)
+    for stored in seasons:
+        owner = by_slug.get(stored.show)
         if owner is None:
             continue
+        season = as_of_now(stored, now=now, tz=tz)
         state = countdown(season.premiere, now=now, tz=tz)
         if season.premiere is None and season.status in ("released", "cancelled"):
             state = Countdown("released", season.status)
@@ -201,6 +237,14 @@ class News(NamedTuple):
     titles: dict[str, str]
     show: str | None  # the show a check is for (None: all shows)
     mark: int  # the seq a check records: everything committed when this was read
+    zones: dict[str, str | None] = {}  # noqa: RUF012 - each show's own time zone
+
+
+def local_last_day(value: PartialDate, tz: tzinfo | None) -> date:
+    """The last day a date could be, for the viewer: an instant's day in ``tz``."""
+    if value.at is not None and tz is not None:
+        return value.at.astimezone(tz).date()
+    return value.latest()
 
 
 def sort_news(items: list[Announcement]) -> list[Announcement]:
@@ -229,6 +273,7 @@ def news(
     since: date | None = None,
     record_check: bool = True,
     everything: bool = False,
+    tz: tzinfo | None = None,
 ) -> News:
     """New since the last check, or dated on/after ``since``, or ``everything`` (undated
     ones too; it records no check).
@@ -240,13 +285,21 @@ def news(
     """
     slug = show.slug if show is not None else None
     titles = {s.slug: s.title for s in store.shows()}
+    zones = {s.slug: s.timezone for s in store.shows()}
     mark = checks.mark(slug)
     mode: Literal["new", "since", "all"]
     if everything:
         items = store.announcements(slug)
         mode, recorded = "all", False
     elif since is not None:
-        items = store.announcements(slug, dated_from=since.isoformat())
+        # an instant's day is the viewer's: ask the store with two days to spare (no
+        # zone is further from another), then keep what is on or after `since` here
+        early = since - timedelta(days=2)
+        items = [
+            item
+            for item in store.announcements(slug, dated_from=early.isoformat())
+            if item.date is not None and local_last_day(item.date, tz) >= since
+        ]
         mode = "since"
         recorded = False
     else:
@@ -265,6 +318,7 @@ def news(
         titles,
         slug,
         store.last_seq,
+        zones,
     )
 
 
@@ -277,12 +331,13 @@ class Milestone(NamedTuple):
     season: int | None
     headline: str
     source: str | None
+    item: Announcement | None = None  # the announcement it is, if it is one
 
 
 def timeline(store: Snapshot, show: Show) -> list[Milestone]:
     """Every dated milestone of a show, oldest first: news and premieres."""
     events = [
-        Milestone(item.date, item.kind, item.season, item.headline, item.source)
+        Milestone(item.date, item.kind, item.season, item.headline, item.source, item)
         for item in store.announcements(show.slug)
         if item.date is not None
     ]
@@ -314,7 +369,7 @@ def shows_overview(store: Snapshot, *, now: datetime, tz: tzinfo) -> list[ShowSu
     """Every tracked show with its seasons and next premiere, by title."""
     by_show: dict[str, list[Season]] = {}
     for season in store.seasons():
-        by_show.setdefault(season.show, []).append(season)
+        by_show.setdefault(season.show, []).append(as_of_now(season, now=now, tz=tz))
     upcoming: dict[str, Premiere] = {}
     for row in countdowns(store, now=now, tz=tz):  # one pass over all shows, soonest first
         upcoming.setdefault(row.show.slug, row)
@@ -336,7 +391,10 @@ class ShowDetail(NamedTuple):
 def show_detail(
     store: Snapshot, show: Show, *, now: datetime, tz: tzinfo, news_limit: int = 5
 ) -> ShowDetail:
-    seasons = sorted(store.seasons(show.slug), key=lambda s: s.number)
+    seasons = sorted(
+        (as_of_now(season, now=now, tz=tz) for season in store.seasons(show.slug)),
+        key=lambda s: s.number,
+    )
     items = sort_news(store.announcements(show.slug))
     return ShowDetail(
         show, seasons, next_premiere(store, show, now=now, tz=tz), items[:news_limit], len(items)
@@ -357,14 +415,26 @@ def export_dataset(store: Snapshot, show: Show | None = None) -> Dataset:
         seasons=store.seasons(slug),
         credits=store.credits(slug) if slug is not None else store.all_credits(),
         announcements=store.announcements(slug),
+        feeds=[feed for feed in store.feeds(slug) if feed.show in {s.slug for s in shows}],
     )
 
 
 def calendar_events(
-    store: Snapshot, show: Show | None = None, *, milestones: bool = False
+    store: Snapshot,
+    show: Show | None = None,
+    *,
+    milestones: bool = False,
+    changes: bool = False,
 ) -> tuple[list["CalendarEvent"], int]:
-    """Premieres known to the day (and dated milestones, if asked); the count skipped."""
-    from showtrack.ics import CalendarEvent, milestone_uid, premiere_uid
+    """Premieres known to the day, dated milestones and dated changes if asked; the
+    count of premieres skipped.
+
+    A change (a moved premiere, a new status) is news about our own records rather
+    than something that happens to the show, so it stays out of the milestones
+    unless asked for. Nothing to put in the calendar is an error: RFC 5545 has no
+    empty VCALENDAR, and a file with no event would only confuse a calendar app.
+    """
+    from showtrack.errors import ShowtrackError
 
     shows = {s.slug: s for s in ([show] if show is not None else store.shows())}
     events: list[CalendarEvent] = []
@@ -377,30 +447,65 @@ def calendar_events(
             if season.status not in ("released", "cancelled") or season.premiere is not None:
                 skipped += 1
             continue
-        where = f" on {owner.network}" if owner.network else ""
-        events.append(
-            CalendarEvent(
-                uid=premiere_uid(owner, season.number),
-                summary=f"{owner.title} season {season.number} premieres{where}",
-                date=season.premiere,
-                description=season.synopsis,
-                zone=owner.timezone,
-                category="premiere",
-            )
-        )
-    if milestones:
-        for slug, owner in shows.items():
-            for item in store.announcements(slug):
-                if item.date is None or item.date.precision in ("month", "year"):
-                    continue
-                events.append(
-                    CalendarEvent(
-                        uid=milestone_uid(owner, item.id),
-                        summary=f"{owner.title}: {item.headline}",
-                        date=item.date,
-                        description=item.body,
-                        zone=owner.timezone,
-                        category=item.kind,
-                    )
-                )
+        events.append(_premiere_event(owner, season, season.premiere))
+    if milestones or changes:
+        events.extend(_news_events(store, shows, milestones=milestones, changes=changes))
+    if not events:
+        raise ShowtrackError(_nothing_to_put(show, milestones=milestones, changes=changes))
     return events, skipped
+
+
+def _premiere_event(owner: Show, season: Season, premiere: PartialDate) -> "CalendarEvent":
+    """A premiere lasts an episode: the season's longest runtime, which a calendar
+    shows better than a guess (the shortest episode would end it early)."""
+    from showtrack.ics import CalendarEvent, premiere_uid
+
+    where = f" on {owner.network}" if owner.network else ""
+    return CalendarEvent(
+        uid=premiere_uid(owner, season.number),
+        summary=f"{owner.title} season {season.number} premieres{where}",
+        date=premiere,
+        description=season.synopsis,
+        zone=owner.timezone,
+        category="premiere",
+        minutes=season.runtime_max or season.runtime_min,
+    )
+
+
+def _news_events(
+    store: Snapshot, shows: dict[str, Show], *, milestones: bool, changes: bool
+) -> list["CalendarEvent"]:
+    """Announcements dated to the day: milestones, changes, or both, as asked."""
+    events = []
+    for slug, owner in shows.items():
+        for item in store.announcements(slug):
+            wanted = changes if item.kind == "change" else milestones
+            if wanted and item.date is not None and item.date.precision not in ("month", "year"):
+                events.append(_news_event(owner, item, item.date))
+    return events
+
+
+def _news_event(owner: Show, item: Announcement, day: PartialDate) -> "CalendarEvent":
+    """A milestone links to the announcement's page, so the app can open the story.
+    Its title names the show once: a change's headline already starts with it."""
+    from showtrack.ics import CalendarEvent, milestone_uid
+
+    named = item.headline.casefold().startswith(owner.title.casefold())
+    return CalendarEvent(
+        uid=milestone_uid(owner, item.id),
+        summary=item.headline if named else f"{owner.title}: {item.headline}",
+        date=day,
+        description=item.body,
+        zone=owner.timezone,
+        category=item.kind,
+        url=item.url,
+    )
+
+
+def _nothing_to_put(show: Show | None, *, milestones: bool, changes: bool) -> str:
+    """Why the calendar would be empty, naming what was looked for."""
+    what = "premiere"
+    if milestones or changes:
+        what += " or dated news" if milestones else " or dated change"
+    of = show.title if show is not None else "any tracked show"
+    return f"Nothing to put in a calendar: no {what} of {of} is known to the day yet."

@@ -277,9 +277,21 @@ def edit_season(
 # --- cast ------------------------------------------------------------------------------------
 
 
-def _find_credit(snapshot: Snapshot, show: Show, season: int, actor: str) -> Credit | None:
+def _find_credit(
+    snapshot: Snapshot, show: Show, season: int | None, actor: str, role: str | None = None
+) -> Credit | None:
+    """The actor's credit in a season; with several roles there, ``role`` picks one."""
     wanted = (show.slug, season, name_key(actor))
-    return next((c for c in snapshot.credits(show.slug, season) if c.key == wanted), None)
+    found = [c for c in snapshot.credits(show.slug) if c.person == wanted]
+    if role is not None:
+        found = [c for c in found if name_key(c.character or "") == name_key(role)]
+    if len(found) > 1:
+        roles = ", ".join(repr(c.character or "unknown") for c in found)
+        raise UsageError(
+            f"{found[0].actor} has {len(found)} roles in season {season} of {show.title} "
+            f"({roles}); say which with --role."
+        )
+    return found[0] if found else None
 
 
 def add_credit(store: Store, show: Show, *, fields: dict[str, Any]) -> Credit:
@@ -288,10 +300,18 @@ def add_credit(store: Store, show: Show, *, fields: dict[str, Any]) -> Credit:
 
     def incoming(snapshot: Snapshot) -> Dataset:
         _current_show(snapshot, show)
-        _season_exists(snapshot, show, credit.season, "cast")
-        if _find_credit(snapshot, show, credit.season, credit.actor) is not None:
+        if credit.season is not None:
+            _season_exists(snapshot, show, credit.season, "cast")
+        # the same role, or the actor again with no role said: the credit that is there
+        already = [
+            c
+            for c in snapshot.credits(show.slug)
+            if c.person == credit.person and (credit.character is None or c.key == credit.key)
+        ]
+        if already:
             raise ShowtrackError(
-                f"{credit.actor} is already in season {credit.season} of {show.title}; "
+                f"{credit.actor} is already in season {credit.season} of {show.title}"
+                f"{' as ' + repr(credit.character) if credit.character else ''}; "
                 "use 'showtrack edit cast'."
             )
         return Dataset(credits=[credit])
@@ -301,20 +321,34 @@ def add_credit(store: Store, show: Show, *, fields: dict[str, Any]) -> Credit:
 
 
 def edit_credit(
-    store: Store, show: Show, season: int, actor: str, *, fields: dict[str, Any]
+    store: Store,
+    show: Show,
+    season: int,
+    actor: str,
+    *,
+    fields: dict[str, Any],
+    role: str | None = None,
 ) -> MergeReport:
-    def edited(snapshot: Snapshot) -> Dataset:
-        old = _find_credit(snapshot, show, season, actor)
+    def target(snapshot: Snapshot) -> tuple[Credit, Credit]:
+        old = _find_credit(snapshot, show, season, actor, role)
         if old is None:
             raise NotFoundError(f"No {actor!r} in season {season} of {show.title}.")
         record = old.to_dict()
         record.pop("show")
         record.update(_stated(fields))
         record = {key: value for key, value in record.items() if value not in ("", None)}
-        return Dataset(credits=[_valid(parse_credit, record, "", show.slug)])
+        new = _valid(parse_credit, record, "", show.slug)
+        assert isinstance(new, Credit)
+        return old, new
 
-    edited(store.snapshot)
-    return merge(store, edited, origin=HAND, only=_only(fields))
+    target(store.snapshot)  # checked before the lock is taken
+    return merge(
+        store,
+        lambda snapshot: Dataset(credits=[target(snapshot)[1]]),
+        origin=HAND,
+        only=_only(fields),
+        recast=lambda snapshot: (lambda pair: {pair[1].key: pair[0]})(target(snapshot)),
+    )
 
 
 # --- news ---------------------------------------------------------------------------------------
@@ -387,6 +421,7 @@ class Removal(NamedTuple):
     season: int | None = None
     actor: str | None = None
     announcement: str | None = None
+    credit_key: Any = None
 
 
 def _plural(count: int, word: str) -> str:
@@ -417,6 +452,7 @@ def plan_removal(
     season: int | None = None,
     actor: str | None = None,
     announcement: str | None = None,
+    role: str | None = None,
 ) -> Removal:
     """Check that the target exists and describe it, so the user can confirm."""
     if what == "show":
@@ -431,7 +467,7 @@ def plan_removal(
     if what == "cast":
         assert season is not None
         assert actor is not None
-        credit = _find_credit(snapshot, show, season, actor)
+        credit = _find_credit(snapshot, show, season, actor, role)
         if credit is None:
             raise NotFoundError(f"No {actor!r} in season {season} of {show.title}.")
         return Removal(
@@ -440,6 +476,7 @@ def plan_removal(
             show.slug,
             season,
             credit.actor,
+            credit_key=credit.key,
         )
     assert announcement is not None
     found = _find_news(snapshot, show, announcement)
@@ -492,9 +529,8 @@ def remove(store: Store, plan: Removal) -> str:
                 for credit in snapshot.credits(plan.show, plan.season):
                     changes.delete_record(credit)
         elif plan.table == "credits":
-            wanted = (plan.show, plan.season, name_key(plan.actor or ""))
-            for credit in snapshot.credits(plan.show, plan.season):
-                if credit.key == wanted:
+            for credit in snapshot.credits(plan.show):
+                if credit.key == plan.credit_key:
                     changes.delete_record(credit)
         else:
             for item in snapshot.announcements(plan.show):

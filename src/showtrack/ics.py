@@ -2,22 +2,34 @@
 
 Only dates known to the day become events: a date-only premiere is an all-day
 event (DTSTART;VALUE=DATE, DTEND the next day); a timed one is written at its
-exact instant in UTC, with the show's local time in the description. Month, year and TBA
+exact instant in UTC and lasts the season's runtime (30 minutes when that is
+unknown), with the show's local time in the description. Month, year and TBA
 dates are skipped and counted. UIDs are derived from the record, so a calendar
-app updates an event on re-import instead of duplicating it.
+app updates an event on re-import instead of duplicating it. A calendar with no
+event is refused: RFC 5545 requires at least one component.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from showtrack.dates import PartialDate, zone, zone_label
+from showtrack.errors import ShowtrackError
 from showtrack.models import Show
 from showtrack.text import safe
 
 PRODID = "-//showtrack//showtrack//EN"
+#: How long a timed event lasts when its season's runtime is unknown.
+DEFAULT_MINUTES = 30
+#: How often a subscribed calendar should be fetched again: premieres move rarely,
+#: but a new date should reach the fan the same day.
+REFRESH = timedelta(hours=12)
+#: A description is a glance in a calendar app's pop-over, not the full text.
+DESCRIPTION_LINES = 5
+DESCRIPTION_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,8 @@ class CalendarEvent:
     description: str | None
     zone: str | None
     category: str
+    minutes: int | None = None  # how long a timed event lasts; None: DEFAULT_MINUTES
+    url: str | None = None  # the announcement's own page, when it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +64,15 @@ def _start(event: CalendarEvent) -> Any:
     return event.date.at.astimezone(UTC)
 
 
+def _end(event: CalendarEvent, start: Any) -> Any:
+    """DTEND rather than DURATION: it is what real feeds (Sonarr, ical.net) write and
+    what every reader takes, while some sync adapters ignore DURATION and show a
+    zero-length event. An all-day event ends the next day (DTEND is exclusive)."""
+    if event.date.at is None:
+        return start + timedelta(days=1)
+    return start + timedelta(minutes=event.minutes or DEFAULT_MINUTES)
+
+
 def _local_note(event: CalendarEvent) -> str | None:
     if event.date.at is None:
         return None
@@ -64,15 +87,51 @@ def _local_note(event: CalendarEvent) -> str | None:
     return f"Starts {local:%a} {local.day} {local:%b %Y %H:%M} {zone_label(local)}{where}."
 
 
-def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int) -> CalendarFile:
-    """Render events to iCalendar bytes (CRLF line endings, folded lines)."""
-    from icalendar import Calendar, Event
+def excerpt(text: str, *, lines: int = DESCRIPTION_LINES, chars: int = DESCRIPTION_CHARS) -> str:
+    """The start of a long text, cut at a word with '…'.
 
+    Calendar apps show the description in a small pop-over or a notification, and
+    a whole synopsis or article body buries the one line that matters (the local
+    start time). A text within the limits is kept exactly as it is.
+    """
+    kept = text.splitlines()
+    cut = len(kept) > lines
+    whole = "\n".join(kept[:lines]) if cut else text
+    short = whole
+    if len(whole) > chars:
+        cut = True
+        short = whole[: chars - 1]  # room for the '…'
+        if not whole[len(short)].isspace():  # mid-word: drop the partial word
+            head = re.match(r"(?s)(.*\S)\s", short)
+            short = head.group(1) if head else short  # one long word: cut it hard
+    if not cut:
+        return text
+    return short.rstrip(" \t\n,;:-–—") + "…"
+
+
+def _description(event: CalendarEvent) -> str | None:
+    text = excerpt(event.description) if event.description else None
+    return "\n\n".join(part for part in (_local_note(event), text) if part) or None
+
+
+def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int) -> CalendarFile:
+    """Render events to iCalendar bytes (CRLF line endings, folded lines).
+
+    ``REFRESH-INTERVAL`` (RFC 7986) and ``X-PUBLISHED-TTL`` (what Apple and Google
+    read) ask a subscribed calendar to fetch again twice a day; without them each
+    app picks its own interval, and a moved premiere can be missed for days.
+    """
+    from icalendar import Calendar, Event, vDuration
+
+    if not events:
+        raise ShowtrackError("Nothing to put in a calendar: no event is known to the day yet.")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", safe(name))
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     stamp = now.replace(microsecond=0)
     for item in sorted(events, key=lambda e: (e.date.sort_key(), e.uid)):
         event = Event()
@@ -81,14 +140,14 @@ def build(events: list[CalendarEvent], *, name: str, now: datetime, skipped: int
         event.add("summary", safe(item.summary))  # RFC 5545 allows no control characters
         start = _start(item)
         event.add("dtstart", start)
+        event.add("dtend", _end(item, start))
         if item.date.at is None:
-            event.add("dtend", start + timedelta(days=1))
             event.add("transp", "TRANSPARENT")
-        else:
-            event.add("duration", timedelta(minutes=30))
-        description = "\n\n".join(text for text in (_local_note(item), item.description) if text)
+        description = _description(item)
         if description:
             event.add("description", safe(description))
+        if item.url:
+            event.add("url", safe(item.url))
         event.add("categories", [safe(item.category)])
         calendar.add_component(event)
     return CalendarFile(calendar.to_ical(), len(events), skipped)

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from showtrack.changes import change_headline
 from showtrack.dates import PartialDate, format_partial, iso_or_none
 from showtrack.errors import DataError, ShowtrackError
 from showtrack.models import (
     Announcement,
     Credit,
     Dataset,
+    Feed,
     Season,
     Show,
     announcement_id,
@@ -28,7 +30,7 @@ from showtrack.models import (
 )
 from showtrack.store import ChangeSet, Snapshot, Store
 
-TABLES = ("shows", "seasons", "credits", "announcements")
+TABLES = ("shows", "seasons", "credits", "announcements")  # and "feeds", when a pack has them
 
 
 class Counts:
@@ -55,7 +57,10 @@ class MergeReport:
         self.by_show: dict[str, Counts] = {}
 
     def count(self, table: str, show: str, outcome: str) -> None:
-        for counts in (self.counts[table], self.by_show.setdefault(show, Counts())):
+        for counts in (
+            self.counts.setdefault(table, Counts()),
+            self.by_show.setdefault(show, Counts()),
+        ):
             setattr(counts, outcome, getattr(counts, outcome) + 1)
 
     @property
@@ -118,6 +123,7 @@ class _Planner:
         self.report = MergeReport()
         self.changes = ChangeSet()
         self.titles: dict[str, str] = {}
+        self.recast: dict[Any, Credit] = {}  # new key -> the credit it replaces (an edit)
 
     def change(
         self, show: str, season: int | None, about: str, was: str | None, became: str | None
@@ -168,9 +174,12 @@ class _Planner:
             if item.key in pending:  # the same record twice in one input: the later wins
                 item = _merged(pending[item.key], item, only=None)
             pending[item.key] = item
+        recast = _recast(stored, pending) if table == "credits" else {}
+        if table == "credits":
+            recast.update(self.recast)
         for key, item in pending.items():
             owner = item.slug if table == "shows" else item.show
-            old = stored.get(key)
+            old = stored.get(key) or recast.get(key)
             if old is None:
                 self.changes.put_record(item)
                 self.report.count(table, owner, "added")
@@ -184,8 +193,23 @@ class _Planner:
                 self.report.count(table, owner, "unchanged")
                 continue
             on_change(old, new)
+            if new.key != old.key:  # the same person in another role: the record moves
+                self.changes.delete_record(old)
             self.changes.put_record(new)
             self.report.count(table, owner, "updated")
+
+    def feeds(self, items: list[Feed], existing: list[Feed]) -> None:
+        """Followed feeds from a pack: a URL already followed for the show takes the
+        pack's match words and keeps what it has seen."""
+        stored = {feed.key: feed for feed in existing}
+        for feed in items:
+            old = stored.get(feed.key)
+            new = feed if old is None else old._replace(words=feed.words)
+            if new == old:
+                self.report.count("feeds", feed.show, "unchanged")
+                continue
+            self.changes.put_record(new)
+            self.report.count("feeds", feed.show, "added" if old is None else "updated")
 
     def announcements(self, items: list[Announcement]) -> None:
         known = self.snapshot.announcement_seqs()
@@ -251,6 +275,22 @@ class _Planner:
         return Announcement(**{**change._asdict(), "headline": headline, "was": was, "id": ""})
 
 
+def _recast(stored: dict[Any, Credit], pending: dict[Any, Credit]) -> dict[Any, Credit]:
+    """Incoming credits that are a stored credit in another role: where an actor has,
+    in a season, exactly one stored role that nothing incoming names and exactly one
+    incoming role that matches nothing stored, that is a changed role (news), not a
+    second one. An actor with two roles listed is two credits."""
+    left = [credit for key, credit in stored.items() if key not in pending]
+    new = [credit for key, credit in pending.items() if key not in stored]
+    found: dict[Any, Credit] = {}
+    for credit in new:
+        olds = [old for old in left if old.person == credit.person]
+        others = [other for other in new if other.person == credit.person]
+        if len(olds) == 1 and len(others) == 1:
+            found[credit.key] = olds[0]
+    return found
+
+
 def _text(value: int | None) -> str | None:
     return None if value is None else str(value)
 
@@ -262,31 +302,6 @@ def _same_subject(one: str | None, other: str | None) -> bool:
     if one.startswith("role:") and other.startswith("role:"):
         return name_key(one[5:]) == name_key(other[5:])
     return one == other
-
-
-def change_headline(
-    title: str, season: int | None, about: str, was: str | None, became: str | None
-) -> str:
-    """The words of a change announcement, from what changed and its two values."""
-    label = title if season is None else f"{title} season {season}"
-    if about == "premiere":
-        before, after = _date_text(_partial(was)), _date_text(_partial(became))
-        verb = "premiere set" if was is None else "premiere moved"
-        return f"{label} {verb}: {before} -> {after}"
-    if about == "episodes":
-        return f"{label} episode count: {was or 'unknown'} -> {became or 'unknown'}"
-    if about.startswith("role:"):
-        return (
-            f"{title} season {season}: {about[5:]}'s role changed: "
-            f"{was or 'unknown'} -> {became or 'unknown'}"
-        )
-    return f"{label} {about}: {was or 'unknown'} -> {became or 'unknown'}"
-
-
-def _partial(text: str | None) -> PartialDate | None:
-    from showtrack.dates import parse_partial
-
-    return parse_partial(text) if text else None
 
 
 def _name_keys(show: Show) -> set[str]:
@@ -346,6 +361,7 @@ def plan(
     origin: str,
     only: frozenset[str] | None = None,
     must_be_new: bool = False,
+    recast: dict[Any, Credit] | None = None,
 ) -> tuple[ChangeSet, MergeReport]:
     """The changes that merge ``incoming`` into ``snapshot``, and what they do.
 
@@ -354,6 +370,7 @@ def plan(
     ``must_be_new`` refuses a show, season or credit that already exists.
     """
     planner = _Planner(snapshot, now, origin, only, must_be_new)
+    planner.recast = dict(recast or {})
     shows = snapshot.shows()
     known = {show.slug for show in shows} | {show.slug for show in incoming.shows}
     for kind, items in (
@@ -372,8 +389,16 @@ def plan(
     _check_names(shows, [record for record in planner.changes.put if isinstance(record, Show)])
     if incoming.seasons:
         planner.records("seasons", incoming.seasons, snapshot.seasons(), planner.season_changes)
-    if incoming.credits:
-        planner.records("credits", incoming.credits, snapshot.all_credits(), planner.credit_changes)
+    if incoming.credits or incoming.main_cast_of:
+        stored = snapshot.all_credits()
+        planner.records("credits", incoming.credits, stored, planner.credit_changes)
+        kept = {credit.key for credit in incoming.credits}
+        for credit in stored:  # a source's main cast is its whole main cast, as of now
+            if credit.season is None and credit.show in incoming.main_cast_of:
+                if credit.key not in kept:
+                    planner.changes.delete_record(credit)
+    if incoming.feeds:
+        planner.feeds(incoming.feeds, snapshot.feeds())
     if incoming.announcements or planner.report.changes:
         planner.announcements(incoming.announcements)
     return planner.changes, planner.report
@@ -387,6 +412,7 @@ def merge(
     only: frozenset[str] | None = None,
     must_be_new: bool = False,
     also: Callable[[Snapshot, ChangeSet], None] | None = None,
+    recast: Callable[[Snapshot], dict[Any, Credit]] | None = None,
 ) -> MergeReport:
     """Merge ``incoming`` into the database in one atomic, locked write.
 
@@ -398,7 +424,13 @@ def merge(
     def decide(snapshot: Snapshot, now: datetime) -> tuple[ChangeSet, MergeReport]:
         data = incoming(snapshot) if callable(incoming) else incoming
         changes, report = plan(
-            snapshot, data, now=now, origin=origin, only=only, must_be_new=must_be_new
+            snapshot,
+            data,
+            now=now,
+            origin=origin,
+            only=only,
+            must_be_new=must_be_new,
+            recast=recast(snapshot) if recast is not None else None,
         )
         if also is not None:
             also(snapshot, changes)

@@ -129,17 +129,29 @@ class Season(NamedTuple):
 
 
 class Credit(NamedTuple):
+    """One person in one role: in a season, or (``season`` None) in the show's main
+    cast as a source gives it "as of" a day (TVmaze lists the current main cast,
+    not per season). ``order`` is the source's billing order, when it gives one."""
+
     show: str
-    season: int
+    season: int | None
     actor: str
     character: str | None = None
     note: str | None = None
     status: str | None = None
     source: str | None = None
+    order: int | None = None
+    as_of: PartialDate | None = None
 
     @property
-    def key(self) -> tuple[str, int, str]:
-        """One person in one season: the actor's name compared as ``name_key``."""
+    def key(self) -> tuple[str, int | None, str, str]:
+        """One person in one role in one season (or the main cast): names compared
+        as ``name_key``, so an actor with two roles is two credits."""
+        return (self.show, self.season, name_key(self.actor), name_key(self.character or ""))
+
+    @property
+    def person(self) -> tuple[str, int | None, str]:
+        """The actor in that season, whatever the role."""
         return (self.show, self.season, name_key(self.actor))
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,6 +163,8 @@ class Credit(NamedTuple):
             "note": self.note,
             "status": self.status,
             "source": self.source,
+            "order": self.order,
+            "as_of": iso_or_none(self.as_of),
         }
 
 
@@ -296,7 +310,7 @@ Record = Show | Season | Credit | Feed
 class Dataset:
     """Records to merge: what one import, sync or hand entry brings, already validated."""
 
-    __slots__ = ("announcements", "credits", "seasons", "shows")
+    __slots__ = ("announcements", "credits", "feeds", "main_cast_of", "seasons", "shows")
 
     def __init__(
         self,
@@ -304,17 +318,23 @@ class Dataset:
         seasons: list[Season] | None = None,
         credits: list[Credit] | None = None,
         announcements: list[Announcement] | None = None,
+        feeds: list["Feed"] | None = None,
     ) -> None:
         self.shows: list[Show] = shows if shows is not None else []
         self.seasons: list[Season] = seasons if seasons is not None else []
         self.credits: list[Credit] = credits if credits is not None else []
         self.announcements: list[Announcement] = announcements if announcements is not None else []
+        self.feeds: list[Feed] = feeds if feeds is not None else []
+        #: shows whose main cast this brings whole (a sync): main cast it leaves out goes
+        self.main_cast_of: set[str] = set()
 
     def extend(self, other: "Dataset") -> None:
         self.shows.extend(other.shows)
         self.seasons.extend(other.seasons)
         self.credits.extend(other.credits)
         self.announcements.extend(other.announcements)
+        self.feeds.extend(other.feeds)
+        self.main_cast_of |= other.main_cast_of
 
     def __repr__(self) -> str:
         return (

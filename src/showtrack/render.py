@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
-from showtrack.dates import PartialDate, format_partial, zone, zone_label
+from showtrack.dates import PartialDate, format_partial, parse_partial, zone, zone_label
 from showtrack.layout import Line, Segment, Shown, Table, for_encoding, paragraph, same
 from showtrack.models import Announcement, Season
 from showtrack.text import JSON_UNSAFE, safe
@@ -158,27 +158,47 @@ def _text(value: str, style: str = "") -> _Text:
     return _Text(safe(value), style)
 
 
+def when(date: PartialDate | None, tz: tzinfo, home_zone: str | None = None) -> dict[str, Any]:
+    """One way to show a date everywhere: at its precision, a known time in the
+    viewer's zone with its abbreviation ('Thu 3 Aug 2023 08:00 BST'), and beside it
+    the show's own local time when that is another day or time ('Thu 3 Aug 00:00
+    PDT', shown as "... show's time")."""
+    local = format_partial(date, tz)
+    short = format_partial(date, tz, weekday=False)
+    show_time = None
+    if date is not None and date.at is not None:
+        home: tzinfo = date.at.tzinfo or UTC
+        if home_zone:
+            try:
+                home = zone(home_zone)
+            except ValueError:
+                pass
+        there = date.at.astimezone(home)
+        here = date.at.astimezone(tz)
+        if (there.date(), there.strftime("%H:%M"), zone_label(there)) != (
+            here.date(),
+            here.strftime("%H:%M"),
+            zone_label(here),
+        ):
+            show_time = f"{there:%a} {there.day} {there:%b %H:%M} {zone_label(there)}"
+    return {"display": local, "short": short, "show_time": show_time}
+
+
+def with_show_time(text: str, show_time: str | None) -> str:
+    """A date as tables show it: the viewer's, then the show's own time under it."""
+    return f"{text}\n({show_time} show's time)" if show_time else text
+
+
+def instant_text(moment: datetime, tz: tzinfo) -> str:
+    """An instant (as of, a last check) in the viewer's zone: 'Wed 24 May 2023 12:00 BST'."""
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M} {zone_label(local)}"
+
+
 def _premiere_times(
     premiere: PartialDate | None, show_zone: str | None, tz: tzinfo
 ) -> dict[str, Any]:
-    """The premiere as the viewer sees it, and (for a known time) in the show's zone."""
-    local = format_partial(premiere, tz)
-    show_time = None
-    if premiere is not None and premiere.at is not None:
-        home: tzinfo = premiere.at.tzinfo or UTC
-        if show_zone:
-            try:
-                home = zone(show_zone)
-            except ValueError:
-                pass
-        there = premiere.at.astimezone(home)
-        show_time = f"{there:%a} {there.day} {there:%b %H:%M} {zone_label(there)}"
-        if (
-            show_time.split()[-2:] == local.split()[-2:]
-            and there.date() == premiere.at.astimezone(tz).date()
-        ):
-            show_time = None  # same wall time and zone: say it once
-    return {"display": local, "show_time": show_time}
+    return when(premiere, tz, show_zone)
 
 
 def _premiere_doc(row: Premiere, tz: tzinfo) -> dict[str, Any]:
@@ -205,20 +225,35 @@ def _premiere_doc(row: Premiere, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def _announcement_doc(item: Announcement, titles: dict[str, str] | None = None) -> dict[str, Any]:
+def _announcement_doc(
+    item: Announcement,
+    titles: dict[str, str] | None = None,
+    tz: tzinfo = UTC,
+    zones: dict[str, str | None] | None = None,
+) -> dict[str, Any]:
+    """An announcement: dates shown in the viewer's zone, and a change's words rendered
+    from what it records (so its times are the viewer's too)."""
     doc = item.to_dict()
-    doc["display_date"] = format_partial(item.date) if item.date else None
-    doc["short_date"] = format_partial(item.date, weekday=False) if item.date else None
+    shown = when(item.date, tz, (zones or {}).get(item.show))
+    doc["display_date"] = shown["display"] if item.date else None
+    doc["short_date"] = shown["short"] if item.date else None
+    doc["show_time"] = shown["show_time"]
+    title = (titles or {}).get(item.show, item.show)
+    if item.kind == "change" and item.about:
+        from showtrack.changes import change_headline
+
+        doc["headline"] = change_headline(title, item.season, item.about, item.was, item.became, tz)
     if titles is not None:
-        doc["title"] = titles.get(item.show, item.show)
+        doc["title"] = title
     return doc
 
 
-def _season_doc(season: Season, tz: tzinfo) -> dict[str, Any]:
+def _season_doc(season: Season, tz: tzinfo, home_zone: str | None = None) -> dict[str, Any]:
     doc = season.to_dict()
     undated_past = season.premiere is None and season.status in ("released", "cancelled")
-    shown = format_partial(season.premiere, tz)
-    doc["display_premiere"] = "date unknown" if undated_past else shown
+    shown = when(season.premiere, tz, home_zone)
+    doc["display_premiere"] = "date unknown" if undated_past else shown["display"]
+    doc["show_time"] = shown["show_time"]
     doc["display_runtime"] = season.runtime
     return doc
 
@@ -235,6 +270,9 @@ def cast_doc(result: CastList) -> dict[str, Any]:
         "show": result.show.slug,
         "title": result.show.title,
         "season": result.season,
+        "main_cast": result.main,
+        "as_of": None if result.as_of is None else result.as_of.iso(),
+        "source": result.source,
         "cast": [
             {
                 "actor": member.credit.actor,
@@ -243,6 +281,7 @@ def cast_doc(result: CastList) -> dict[str, Any]:
                 "status": member.status,
                 "status_stated": member.credit.status is not None,
                 "source": member.credit.source,
+                "order": member.credit.order,
             }
             for member in result.members
         ],
@@ -250,9 +289,26 @@ def cast_doc(result: CastList) -> dict[str, Any]:
 
 
 def cast_view(doc: dict[str, Any]) -> list[Block]:
-    if doc["season"] is None:
+    if doc["season"] is None and not doc["main_cast"]:
         return [_text(f"No cast is recorded for {doc['title']} yet.")]
-    title = f"{doc['title']} — season {doc['season']} cast ({len(doc['cast'])})"
+    if doc["main_cast"]:
+        when = (
+            f" as of {format_partial(parse_partial(doc['as_of']), weekday=False)}"
+            if doc["as_of"]
+            else ""
+        )
+        source = f" ({doc['source']})" if doc["source"] else ""
+        asked = (
+            f"; no cast is recorded for season {doc['season']} itself"
+            if doc["season"] is not None
+            else ""
+        )
+        title = f"{doc['title']} — main cast{when}{source}{asked} ({len(doc['cast'])})"
+    else:
+        title = f"{doc['title']} — season {doc['season']} cast ({len(doc['cast'])})"
+    if not doc["cast"]:
+        where = "the main cast" if doc["main_cast"] else f"season {doc['season']}"
+        return [_text(f"No one matches in {where} of {doc['title']}.")]
     table = _table(title, "Actor", "Character", "Note", "Status")
     for member in doc["cast"]:
         _row(
@@ -262,8 +318,6 @@ def cast_view(doc: dict[str, Any]) -> list[Block]:
             member["note"] or "",
             member["status"] or "unknown",
         )
-    if not doc["cast"]:
-        return [_text(f"No one matches in season {doc['season']} of {doc['title']}.")]
     return [table]
 
 
@@ -293,24 +347,28 @@ def countdown_view(doc: dict[str, Any]) -> list[Block]:
         "Countdown",
     )
     for row in doc["premieres"]:
-        when = row["display"]
-        if row["show_time"]:
-            when += f"\n({row['show_time']} show's time)"
-        _row(table, row["title"], f"S{row['season']}", when, row["countdown"])
+        shown = with_show_time(row["display"], row["show_time"])
+        _row(table, row["title"], f"S{row['season']}", shown, row["countdown"])
     return [table]
 
 
 # --- news -------------------------------------------------------------------------------
 
 
-def news_doc(result: News) -> dict[str, Any]:
+def news_doc(result: News, tz: tzinfo = UTC) -> dict[str, Any]:
     return {
         "mode": result.mode,
         "since": None if result.since is None else result.since.isoformat(),
         "last_check": _stamp(result.last_check),
+        "last_check_local": None
+        if result.last_check is None
+        else instant_text(result.last_check, tz),
+        "tz": _zone_name(tz),
         "recorded_check": result.recorded_check,
         "shows_tracked": len(result.titles),
-        "announcements": [_announcement_doc(item, result.titles) for item in result.items],
+        "announcements": [
+            _announcement_doc(item, result.titles, tz, result.zones) for item in result.items
+        ],
     }
 
 
@@ -324,7 +382,7 @@ def news_view(doc: dict[str, Any], *, long: bool = False) -> list[Block]:
     elif doc["mode"] == "all":
         heading = "All news"
     elif doc["last_check"]:
-        heading = f"New since your last check ({doc['last_check']})"
+        heading = f"New since your last check ({doc.get('last_check_local') or doc['last_check']})"
     else:
         heading = "All news (first check)"
     if not items:
@@ -333,7 +391,12 @@ def news_view(doc: dict[str, Any], *, long: bool = False) -> list[Block]:
     columns = ["Id", "Date", *(["Show"] if several else []), "S", "Kind", "News"]
     table = _table(f"{heading}: {len(items)}", *columns)
     for item in items:
-        cells: list[object] = [item["id"][:SHORT_ID], item["short_date"] or "undated"]
+        date_cell = (
+            with_show_time(item["short_date"], item["show_time"])
+            if item["short_date"]
+            else "undated"
+        )
+        cells: list[object] = [item["id"][:SHORT_ID], date_cell]
         if several:
             cells.append(item["title"])
         cells += [_season_label(item["season"]), item["kind"]]
@@ -357,22 +420,34 @@ def _with_source(headline: str, source: str | None) -> list[Segment]:
 # --- timeline ------------------------------------------------------------------------------
 
 
-def timeline_doc(show_slug: str, title: str, events: list[Milestone]) -> dict[str, Any]:
+def timeline_doc(
+    show_slug: str,
+    title: str,
+    events: list[Milestone],
+    tz: tzinfo = UTC,
+    home_zone: str | None = None,
+) -> dict[str, Any]:
+    def event_doc(event: Milestone) -> dict[str, Any]:
+        shown = when(event.date, tz, home_zone)
+        headline = event.headline
+        if event.item is not None:
+            headline = _announcement_doc(event.item, {show_slug: title}, tz)["headline"]
+        return {
+            "date": event.date.iso(),
+            "display_date": shown["display"],
+            "show_time": shown["show_time"],
+            "precision": event.date.precision,
+            "kind": event.kind,
+            "season": event.season,
+            "headline": headline,
+            "source": event.source,
+        }
+
     return {
         "show": show_slug,
         "title": title,
-        "events": [
-            {
-                "date": event.date.iso(),
-                "display_date": event.date.display(),
-                "precision": event.date.precision,
-                "kind": event.kind,
-                "season": event.season,
-                "headline": event.headline,
-                "source": event.source,
-            }
-            for event in events
-        ],
+        "tz": _zone_name(tz),
+        "events": [event_doc(e) for e in events],
     }
 
 
@@ -383,7 +458,7 @@ def timeline_view(doc: dict[str, Any]) -> list[Block]:
     for event in doc["events"]:
         _row(
             table,
-            event["display_date"],
+            with_show_time(event["display_date"], event["show_time"]),
             _season_label(event["season"]),
             event["headline"],
             event["kind"],
@@ -418,7 +493,10 @@ def _next_label(next_doc: dict[str, Any] | None) -> str:
         return "nothing announced"
     if next_doc["state"] == "tba":
         return f"S{next_doc['season']} TBA"
-    return f"S{next_doc['season']} {next_doc['display']} ({next_doc['countdown']})"
+    shown = next_doc["display"]
+    if next_doc.get("show_time"):
+        shown += f" ({next_doc['show_time']} show's time)"
+    return f"S{next_doc['season']} {shown} ({next_doc['countdown']})"
 
 
 def shows_view(doc: dict[str, Any]) -> list[Block]:
@@ -442,9 +520,17 @@ def show_doc(detail: ShowDetail, *, now: datetime, tz: tzinfo) -> dict[str, Any]
     return {
         "as_of": _stamp(now),
         "show": detail.show.to_dict(),
-        "seasons": [_season_doc(season, tz) for season in detail.seasons],
+        "seasons": [_season_doc(season, tz, detail.show.timezone) for season in detail.seasons],
         "next": None if detail.next is None else _premiere_doc(detail.next, tz),
-        "latest_news": [_announcement_doc(item) for item in detail.latest_news],
+        "latest_news": [
+            _announcement_doc(
+                item,
+                {detail.show.slug: detail.show.title},
+                tz,
+                {detail.show.slug: detail.show.timezone},
+            )
+            for item in detail.latest_news
+        ],
         "news_count": detail.news_count,
     }
 
@@ -478,7 +564,7 @@ def show_view(doc: dict[str, Any]) -> list[Block]:
                 f"S{season['number']}",
                 season["episodes"],
                 season["display_runtime"],
-                season["display_premiere"],
+                with_show_time(season["display_premiere"], season["show_time"]),
                 season["status"],
                 season["source_material"],
             )

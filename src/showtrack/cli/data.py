@@ -116,7 +116,12 @@ def calendar_command(
     *,
     output: Output = None,
     milestones: Annotated[
-        bool, typer.Option("--milestones", help="Also add dated news (filming, trailers...).")
+        bool,
+        typer.Option("--milestones", help="Also add dated news (filming, trailers...)."),
+    ] = False,
+    changes: Annotated[
+        bool,
+        typer.Option("--changes", help="Also add recorded changes (a moved premiere...)."),
     ] = False,
 ) -> None:
     """Write premieres known to the day as an iCalendar (.ics) file.
@@ -127,7 +132,7 @@ def calendar_command(
 
     run = run_for(ctx)
     found = core.find_show(run.db, show) if show is not None else None
-    events, skipped = core.calendar_events(run.db, found, milestones=milestones)
+    events, skipped = core.calendar_events(run.db, found, milestones=milestones, changes=changes)
     name = f"{found.title} premieres" if found else "showtrack premieres"
     result = ics.build(events, name=name, now=run.now, skipped=skipped)
     data = result.data

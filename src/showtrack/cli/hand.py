@@ -80,6 +80,9 @@ Actor = Annotated[str, typer.Option("--actor", help="The actor's name.", show_de
 Character = Annotated[str | None, option("The character [default: unknown].", "--character")]
 Note = Annotated[str | None, option('e.g. "Nick\'s older brother".', "--note")]
 CastStatus = Annotated[str | None, option("returning or new.", "--status")]
+Role = Annotated[
+    str | None, option("Which of the actor's roles, when they have several.", "--role")
+]
 YesFlag = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask for confirmation.")]
 
 
@@ -295,6 +298,7 @@ def edit_cast_command(
     *,
     season: SeasonNo,
     actor: Actor,
+    role: Role = None,
     character: Character = None,
     note: Note = None,
     status: CastStatus = None,
@@ -307,7 +311,7 @@ def edit_cast_command(
     run = run_for(ctx)
     found = core.find_show(run.db, show)
     fields = {"character": character, "note": note, "status": status, "source": source}
-    report = entry.edit_credit(run.store, found, season, actor, fields=fields)
+    report = entry.edit_credit(run.store, found, season, actor, fields=fields, role=role)
     report_changes(report, "Updated." if report.written else "Nothing changed.")
 
 
@@ -436,7 +440,13 @@ def remove_season_command(
 @remove_cli.command("cast")
 @handled
 def remove_cast_command(
-    ctx: typer.Context, show: ShowArg, *, season: SeasonNo, actor: Actor, yes: YesFlag = False
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    actor: Actor,
+    role: Role = None,
+    yes: YesFlag = False,
 ) -> None:
     """Remove a cast member from a season.
 
@@ -444,7 +454,9 @@ def remove_cast_command(
     """
     run = run_for(ctx)
     found = core.find_show(run.db, show)
-    plan = entry.plan_removal(run.store.snapshot, "cast", found, season=season, actor=actor)
+    plan = entry.plan_removal(
+        run.store.snapshot, "cast", found, season=season, actor=actor, role=role
+    )
     _confirm_removal(plan, yes)
     render.note(f"Removed {entry.remove(run.store, plan)}.")
 

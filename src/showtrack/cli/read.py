@@ -27,12 +27,12 @@ shows_cli = sub_typer()
 
 @shows_cli.command("shows")
 @handled
-def shows_command(ctx: typer.Context, *, as_json: JsonFlag = False) -> None:
+def shows_command(ctx: typer.Context, *, tz: TzOpt = None, as_json: JsonFlag = False) -> None:
     """List the tracked shows with their seasons and next premiere.
 
     Example: showtrack shows
     """
-    run = run_for(ctx)
+    run = run_for(ctx, tz)
     summaries = core.shows_overview(run.db, now=run.now, tz=run.tz)
     output(as_json, render.shows_doc(summaries, now=run.now, tz=run.tz), render.shows_view)
 
@@ -42,12 +42,14 @@ show_cli = sub_typer()
 
 @show_cli.command("show")
 @handled
-def show_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = False) -> None:
+def show_command(
+    ctx: typer.Context, show: ShowArg, *, tz: TzOpt = None, as_json: JsonFlag = False
+) -> None:
     """One show: facts, seasons, synopses and the latest news.
 
     Example: showtrack show heartstopper
     """
-    run = run_for(ctx)
+    run = run_for(ctx, tz)
     found = core.find_show(run.db, show)
     detail = core.show_detail(run.db, found, now=run.now, tz=run.tz)
     output(as_json, render.show_doc(detail, now=run.now, tz=run.tz), render.show_view)
@@ -171,10 +173,11 @@ def news_command(
         since=since_day,
         record_check=not peek,
         everything=all_,
+        tz=run.tz,
     )
     unsaved = " This check was not recorded." if result.recorded_check else ""
     view = functools.partial(render.news_view, long=long)
-    output(as_json, render.news_doc(result), view, unsaved=unsaved)
+    output(as_json, render.news_doc(result, run.tz), view, unsaved=unsaved)
     if result.recorded_check:
         record_check(run, result)
 
@@ -195,12 +198,15 @@ timeline_cli = sub_typer()
 
 @timeline_cli.command("timeline")
 @handled
-def timeline_command(ctx: typer.Context, show: ShowArg, *, as_json: JsonFlag = False) -> None:
+def timeline_command(
+    ctx: typer.Context, show: ShowArg, *, tz: TzOpt = None, as_json: JsonFlag = False
+) -> None:
     """Every dated milestone of a show, oldest first.
 
     Example: showtrack timeline heartstopper
     """
-    run = run_for(ctx)
+    run = run_for(ctx, tz)
     found = core.find_show(run.db, show)
     events = core.timeline(run.db, found)
-    output(as_json, render.timeline_doc(found.slug, found.title, events), render.timeline_view)
+    doc = render.timeline_doc(found.slug, found.title, events, run.tz, found.timezone)
+    output(as_json, doc, render.timeline_view)

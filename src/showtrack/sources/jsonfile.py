@@ -27,6 +27,7 @@ from showtrack.models import (
     Announcement,
     Credit,
     Dataset,
+    Feed,
     Season,
     Show,
     announcement_id,
@@ -139,20 +140,20 @@ def _kind(value: Any) -> str:
 SHOW_FIELDS = {
     "slug", "title", "aliases", "network", "country", "language", "genres", "timezone",
     "creator", "based_on", "status", "summary", "source", "tvmaze",
-    "seasons", "credits", "announcements",
+    "seasons", "credits", "announcements", "feeds",
 }  # fmt: skip
 SEASON_FIELDS = {
     "number", "episodes", "runtime", "premiere", "status", "source_material", "synopsis",
     "source",
 }  # fmt: skip
-CREDIT_FIELDS = {"season", "actor", "character", "note", "status", "source"}
+CREDIT_FIELDS = {"season", "actor", "character", "note", "status", "source", "order", "as_of"}
 ANNOUNCEMENT_FIELDS = {
     "date", "kind", "season", "headline", "body", "source", "url", "via", "recorded_at", "id",
     "about", "was", "became",
 }  # fmt: skip
 
 
-STORED_SHOW_FIELDS = SHOW_FIELDS - {"seasons", "credits", "announcements"}
+STORED_SHOW_FIELDS = SHOW_FIELDS - {"seasons", "credits", "announcements", "feeds"}
 ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -215,6 +216,22 @@ def parse_show(value: Any, where: str, data: Dataset) -> None:
         data.credits.append(parse_credit(item, f"{where}.credits[{index}]", slug))
     for index, item in enumerate(rec.items("announcements")):
         data.announcements.append(parse_announcement(item, f"{where}.announcements[{index}]", slug))
+    urls: set[str] = set()
+    for index, item in enumerate(rec.items("feeds")):
+        feed = parse_feed_record(item, f"{where}.feeds[{index}]", slug)
+        if feed.url in urls:
+            raise ValueError(f"{where}.feeds[{index}].url: {feed.url!r} twice")
+        urls.add(feed.url)
+        data.feeds.append(feed)
+
+
+def parse_feed_record(value: Any, where: str, show: str) -> Feed:
+    """A followed feed in a pack: its URL and the words an entry must mention."""
+    rec = _Record(value, where, {"url", "match"})
+    url = rec.web_address("url")
+    if url is None:
+        raise rec.fail("url", "is required")
+    return Feed(show=show, url=url, words=rec.texts("match"))
 
 
 def parse_season(value: Any, where: str, show: str, timezone: str | None) -> Season:
@@ -244,9 +261,12 @@ def parse_season(value: Any, where: str, show: str, timezone: str | None) -> Sea
 
 
 def parse_credit(value: Any, where: str, show: str) -> Credit:
+    """A credit of a season, or with no season of the show's main cast."""
     rec = _Record(value, where, CREDIT_FIELDS)
-    season = rec.integer("season", required=True)
-    assert season is not None
+    season = rec.integer("season")
+    as_of = rec.date("as_of")
+    if as_of is not None and (as_of.precision != "day" or season is not None):
+        raise rec.fail("as_of", "is a day, and only for the show's main cast (no season)")
     return Credit(
         show=show,
         season=season,
@@ -255,6 +275,8 @@ def parse_credit(value: Any, where: str, show: str) -> Credit:
         note=rec.text("note"),
         status=rec.choice("status", CREDIT_STATUSES),
         source=rec.text("source"),
+        order=rec.integer("order", high=1_000_000),
+        as_of=as_of,
     )
 
 
@@ -390,30 +412,45 @@ def _drop_none(
 
 
 def to_document(data: Dataset) -> dict[str, Any]:
-    """The import-format document for a dataset, sorted and stable."""
-    owned: dict[str, tuple[list[Season], list[Credit], list[Announcement]]] = {
-        show.slug: ([], [], []) for show in data.shows
+    """The import-format document for a dataset, sorted and stable. Credits keep the
+    source's billing: the main cast first, then by season, each in its ``order`` and
+    else as they were stored (which is the order of the pack they came from)."""
+    owned: dict[str, tuple[list[Season], list[Credit], list[Announcement], list[Feed]]] = {
+        show.slug: ([], [], [], []) for show in data.shows
     }  # one pass over each table, not one per show
     for season in data.seasons:
-        owned.setdefault(season.show, ([], [], []))[0].append(season)
+        owned.setdefault(season.show, ([], [], [], []))[0].append(season)
     for credit in data.credits:
-        owned.setdefault(credit.show, ([], [], []))[1].append(credit)
+        owned.setdefault(credit.show, ([], [], [], []))[1].append(credit)
     for item in data.announcements:
-        owned.setdefault(item.show, ([], [], []))[2].append(item)
+        owned.setdefault(item.show, ([], [], [], []))[2].append(item)
+    for feed in data.feeds:
+        owned.setdefault(feed.show, ([], [], [], []))[3].append(feed)
     shows = []
     for show in sorted(data.shows, key=lambda item: item.slug):
         record = _drop_none(show.to_dict())
-        own_seasons, own_credits, own_news = owned[show.slug]
+        own_seasons, own_credits, own_news, own_feeds = owned[show.slug]
         seasons = sorted(own_seasons, key=lambda s: s.number)
-        credits = sorted(own_credits, key=lambda c: (c.season, c.actor.lower(), c.character or ""))
+        credits = sorted(own_credits, key=_billing)
         news = sorted(
             own_news, key=lambda a: (a.date is None, a.date.sort_key() if a.date else (), a.id)
         )
         record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
         record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]
         record["announcements"] = [_exported_news(item) for item in news]
+        if own_feeds:
+            record["feeds"] = [
+                {"url": feed.url, **({"match": list(feed.words)} if feed.words else {})}
+                for feed in own_feeds
+            ]
         shows.append(record)
     return {"format": FORMAT, "shows": shows}
+
+
+def _billing(credit: Credit) -> tuple[bool, int, bool, int]:
+    season = -1 if credit.season is None else credit.season
+    order = credit.order if credit.order is not None else 0
+    return (credit.season is not None, season, credit.order is None, order)
 
 
 def _exported_news(item: Announcement) -> dict[str, Any]:

@@ -173,7 +173,13 @@ def raw_key(table: str, doc: dict[str, Any]) -> Any:
     if table == "seasons":
         return (doc["show"], doc["number"])
     if table == "credits":
-        return (doc["show"], doc["season"], name_key(str(doc["actor"])))
+        character = doc.get("character")
+        return (
+            doc["show"],
+            doc.get("season"),
+            name_key(str(doc["actor"])),
+            name_key(character if isinstance(character, str) else ""),
+        )
     if table == "feeds":
         return (doc["show"], doc["url"])
     return doc["id"]

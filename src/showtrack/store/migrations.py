@@ -16,7 +16,7 @@ from typing import Any
 from showtrack.errors import DatabaseError
 from showtrack.models import Check, Checks, name_key
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 Raw = dict[str, Any]
 
@@ -133,11 +133,36 @@ def m004_checked_values(raw: Raw) -> Checks | None:
     return None
 
 
+def m005_main_cast(raw: Raw) -> Checks | None:
+    """Cast from TVmaze becomes the show's main cast. TVmaze lists a show's current
+    main cast, which older versions copied into every aired season as if the source
+    had said so: those copies become one credit per actor and role with no season
+    (in the order first seen); credits from other sources stay in their seasons."""
+    credits = raw.get("credits", {})
+    kept: dict[str, Any] = {}
+    main: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for doc_id, doc in credits.items():
+        if not isinstance(doc, dict) or doc.get("source") != "TVmaze":
+            kept[doc_id] = doc
+            continue
+        actor, character = doc.get("actor"), doc.get("character")
+        key = (doc.get("show"), name_key(str(actor)), name_key(str(character or "")))
+        if key not in main:
+            record = {name: value for name, value in doc.items() if name != "status"}
+            record["season"] = None
+            record["order"] = sum(1 for other in main if other[0] == doc.get("show"))
+            main[key] = record
+            kept[doc_id] = record
+    raw["credits"] = kept
+    return None
+
+
 MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m001_initial,
     m002_feeds,
     m003_sequence,
     m004_checked_values,
+    m005_main_cast,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
