@@ -6,14 +6,23 @@ import os
 import time
 import tracemalloc
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from showtrack.dates import PartialDate
-from showtrack.sources.feeds import FeedResult, guess_kind, html_to_text, parse_feed
+from showtrack.dates import PartialDate, parse_partial
+from showtrack.sources.feeds import (
+    MAX_FEEDS,
+    FeedResult,
+    WebPageError,
+    discover,
+    guess_kind,
+    html_to_text,
+    parse_feed,
+)
 from showtrack.sources.http import SourceError, fetch
 from sources_helpers import DATA, LocalServer, real, serve
 
@@ -31,6 +40,11 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
 
 def parse(data: bytes, words: list[str] | None = None) -> FeedResult:
     return parse_feed(data, show="heartstopper", words=WORDS if words is None else words, url=URL)
+
+
+def iso(value: PartialDate | None) -> str | None:
+    """The stored form, which shows the offset (equal instants compare equal across zones)."""
+    return None if value is None else value.iso()
 
 
 def rss(items: str, title: str = "Test feed") -> bytes:
@@ -60,12 +74,17 @@ def test_rss_entries_become_announcements() -> None:
     assert renewed.kind == "renewal"
     assert renewed.headline == "Heartstopper renewed for a third season"
     assert renewed.body == "Netflix has renewed Heartstopper for seasons 2 and 3."  # no script
-    assert renewed.date == PartialDate(2022, 5, 20)
+    assert iso(renewed.date) == "2022-05-20T17:30+00:00"
     assert renewed.source == "TV Fan News & Views"
     assert renewed.url == "https://news.example.org/heartstopper-renewed"
-    # 23:30 at -07:00 is the next day in UTC; the date is the UTC day.
-    assert by_key["https://news.example.org/heartstopper-trailer"].date == PartialDate(2023, 6, 21)
-    assert by_key["https://news.example.org/heartstopper-trailer"].kind == "trailer"
+    trailer = by_key["https://news.example.org/heartstopper-trailer"]
+    # 23:30 at -07:00 is 06:30 the next day in UTC; the offset and the local day are kept
+    assert iso(trailer.date) == "2023-06-20T23:30-07:00"
+    assert trailer.date == PartialDate(
+        2023, 6, 20, at=datetime(2023, 6, 20, 23, 30, tzinfo=timezone(timedelta(hours=-7)))
+    )
+    assert trailer.kind == "trailer"
+    assert iso(by_key["https://news.example.org/bailey"].date) == "2022-09-01T09:00+00:00"  # GMT
     assert by_key["https://news.example.org/bailey"].kind == "casting"
     wrapped = by_key["tvfan-1004"]
     assert wrapped.kind == "filming-wrapped"  # matched through its summary
@@ -97,9 +116,10 @@ def test_atom_html_titles_are_reduced_to_text() -> None:
     first, second, third = result.announcements
     assert first.headline == "Heartstopper season 2 is out & fans love it"
     assert first.body == "All eight episodes of Heartstopper arrived."
-    assert first.date == PartialDate(2023, 8, 3)
+    assert iso(first.date) == "2023-08-03T07:00+00:00"  # RFC 3339 "Z" is UTC
     assert second.kind == "filming-started"
-    assert second.date == PartialDate(2023, 10, 3)  # published wins over updated
+    assert iso(second.date) == "2023-10-02T23:30-05:00"  # published wins over updated
+    assert (second.date.year, second.date.month, second.date.day) == (2023, 10, 2)  # its own day
     assert third.date == PartialDate(2024)  # a bare year stays a year
     assert third.url is None
     assert result.keys[2] == "tag:alerts.example.org,2024:3"
@@ -123,6 +143,54 @@ def test_atom_html_titles_are_reduced_to_text() -> None:
 )
 def test_kind_is_guessed_from_keywords(headline: str, kind: str) -> None:
     assert guess_kind(headline) == kind
+
+
+# --- dates keep the instant and the offset the feed wrote -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Tue, 20 Jun 2023 23:30:45 -0700", "2023-06-20T23:30-07:00"),  # seconds dropped
+        ("Mon, 01 May 2023 10:00:00 EST", "2023-05-01T10:00-05:00"),
+        ("Mon, 1 May 2023 10:00 +0530", "2023-05-01T10:00+05:30"),
+        ("Thu, 14 May 2020 10:00:18 Z", "2020-05-14T10:00+00:00"),
+        ("2019-07-09T23:59:57Z", "2019-07-09T23:59+00:00"),
+        ("2023-05-01T10:00:00.123456+02:00", "2023-05-01T10:00+02:00"),
+        ("2023-05-01T23:00:00+05:30:15", "2023-05-01T17:29+00:00"),  # no ISO form: UTC
+        # no offset, or "-0000" (zone unknown): not an instant, so only the day
+        ("Mon, 01 May 2023 23:30:00 -0000", "2023-05-01"),
+        ("Mon, 01 May 2023 23:30:00", "2023-05-01"),
+        ("2023-05-01T23:30:00", "2023-05-01"),
+        ("2023-05-01", "2023-05-01"),
+        ("2023-05", "2023-05"),
+        ("2023", "2023"),
+        # read by feedparser only: its UTC reading is the fallback
+        ("Κυρ, 11 Ιούλ 2004 12:00:00 EST", "2004-07-11T17:00+00:00"),
+        ("Fri, 31 Feb 2023 10:00:00 GMT", None),
+        ("Mon, 01 May 1850 10:00:00 GMT", None),
+        ("yesterday", None),
+    ],
+)
+def test_entry_dates_keep_the_written_instant_and_offset(written: str, stored: str | None) -> None:
+    data = rss(
+        f"<item><title>Heartstopper</title><guid>g</guid><pubDate>{written}</pubDate></item>"
+    )
+    (item,) = parse(data).announcements
+    assert iso(item.date) == stored
+    if item.date is not None:  # what the store writes reads back as the same date
+        assert parse_partial(item.date.iso()) == item.date
+        assert iso(parse_partial(item.date.iso())) == stored
+
+
+def test_a_date_without_a_time_is_not_given_midnight() -> None:
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>Heartstopper'
+        b"</title><id>a</id><published>2023-08-03</published></entry></feed>"
+    )
+    (item,) = parse(data).announcements
+    assert item.date == PartialDate(2023, 8, 3)
+    assert item.date.at is None
 
 
 def test_html_to_text() -> None:
@@ -193,8 +261,106 @@ def test_latin1_feed_is_decoded() -> None:
 
 
 def test_html_page_is_not_a_feed() -> None:
-    with pytest.raises(SourceError, match="not an RSS or Atom feed"):
+    with pytest.raises(WebPageError, match="is a web page, not a feed") as caught:
         parse(b"<html><body><p>Hello</p></body></html><<<")
+    assert caught.value.feeds == []
+    with pytest.raises(SourceError, match="not an RSS or Atom feed"):
+        parse(b"<p>Hello</p> <<< not a feed")
+
+
+# --- web pages and feed autodiscovery -------------------------------------------------------
+
+PAGE = "https://news.example.org/shows/heartstopper"
+
+
+def test_a_web_page_names_its_feeds() -> None:
+    page = (DATA / "web_page.html").read_bytes()
+    with pytest.raises(WebPageError) as caught:
+        parse_feed(page, show="heartstopper", words=WORDS, url=PAGE)
+    err = caught.value
+    assert isinstance(err, SourceError)
+    assert "DTD" not in str(err)
+    assert str(err) == (
+        f"{PAGE} is a web page, not a feed; it names a feed at "
+        "https://news.example.org/feeds/rss.xml (and 2 more)."
+    )
+    assert err.url == PAGE
+    assert err.feeds == [
+        "https://news.example.org/feeds/rss.xml",  # relative, whitespace around it, charset
+        "https://news.example.org/tags/heartstopper/atom.xml",
+        "http://news.example.org/old.rss",  # feed:// unwrapped
+    ]  # no stylesheet, text/html, JSON, javascript:, file:, broken, duplicate or body link
+
+
+def test_discover_resolves_against_the_base_element_and_skips_the_page_itself() -> None:
+    xhtml = (DATA / "web_page_base.html").read_bytes()
+    assert discover(xhtml, PAGE) == ["https://cdn.example.net/blog/atom.xml"]
+    with pytest.raises(WebPageError, match="names a feed at https://cdn.example.net/blog/atom"):
+        parse_feed(xhtml, show="x", words=[], url=PAGE)  # an XHTML DOCTYPE is a web page too
+    self_link = b'<html><head><link rel=alternate type=application/rss+xml href="/x"></head>'
+    assert discover(self_link, "https://a.example/x") == []
+    assert discover(self_link, "https://a.example/y/") == ["https://a.example/x"]
+    assert discover(b"\xff\xfe<<>>", PAGE) == []
+    assert discover("not bytes", PAGE) == []  # type: ignore[arg-type]
+
+
+def test_a_page_without_a_feed_says_so() -> None:
+    page = (DATA / "web_page_no_feed.html").read_bytes()
+    with pytest.raises(WebPageError, match="web page, not a feed, and it names no") as caught:
+        parse_feed(page, show="x", words=[], url=PAGE)
+    assert caught.value.feeds == []
+
+
+def test_a_web_page_served_over_http_resolves_against_the_final_address(
+    server: LocalServer,
+) -> None:
+    server.static(
+        "/show", (DATA / "web_page.html").read_bytes(), headers={"Content-Type": "text/html"}
+    )
+    server.static("/old-show", b"", status=301, headers={"Location": "/show"})
+    got = fetch(server.url("/old-show"))
+    with pytest.raises(WebPageError) as caught:
+        parse_feed(got.body, show="x", words=[], url=server.url("/old-show"), base=got.url)
+    assert caught.value.feeds[0] == server.url("/feeds/rss.xml")
+    assert server.url("/old-show") in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<!DOCTYPE html [<!ENTITY x "boom">]><html><p>&x;</p></html>',
+        b"<!DOCTYPE html><!ENTITY x 'boom'><rss><channel><title>&x;</title></channel></rss>",
+        b'<!DOCTYPE html SYSTEM "http://127.0.0.1:9/evil.dtd"><rss version="2.0"></rss>',
+        b'<!DOCTYPE rss SYSTEM "file:///etc/passwd"><rss version="2.0"></rss>',
+    ],
+)
+def test_xml_with_declarations_is_still_refused_for_safety(data: bytes) -> None:
+    with pytest.raises(SourceError, match="DTD or entities") as caught:
+        parse(data)
+    assert not isinstance(caught.value, WebPageError)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<" * 5_000_000,
+        b"<a " + b"b=c " * 2_000_000,
+        b"<!--" * 1_000_000,
+        b"<![" * 1_000_000,
+        b"<html><head>"
+        + b"".join(
+            b'<link rel="alternate" type="application/rss+xml" href="/f%d">' % n
+            for n in range(100_000)
+        ),
+    ],
+)
+def test_discovery_is_bounded_on_hostile_pages(page: bytes) -> None:
+    started = time.monotonic()
+    found = discover(page, PAGE)
+    assert time.monotonic() - started < 2.0
+    assert len(found) <= MAX_FEEDS
+    with pytest.raises(SourceError):
+        parse_feed(b"<!DOCTYPE html>" + page, show="x", words=[], url=PAGE)
 
 
 def test_bytes_that_look_like_a_path_are_never_opened() -> None:
@@ -316,8 +482,33 @@ def test_real_google_alerts_match_words() -> None:
     result = parse_feed(data, show="slack", words=["Slack"], url=URL)
     assert result.announcements
     assert all("slack" in (a.headline + (a.body or "")).lower() for a in result.announcements)
-    assert result.announcements[0].date == PartialDate(2019, 7, 10)
+    assert iso(result.announcements[0].date) == "2019-07-10T11:53+00:00"  # 11:53:37Z
     assert "<b>" not in result.announcements[0].headline
+
+
+def test_real_google_alerts_dates_are_utc_instants() -> None:
+    data = real("feeds/google_alerts_atom.xml").read_bytes()
+    result = parse_feed(data, show="slack", words=[], url=URL)
+    dates = [item.date for item in result.announcements]
+    assert all(
+        d is not None and d.at is not None and d.at.utcoffset() == timedelta(0) for d in dates
+    )
+    late = [d for d in dates if d is not None and d.iso() == "2019-07-09T23:59+00:00"]
+    assert len(late) == 1  # 2019-07-09T23:59:57Z: still 9 July, seconds dropped
+    assert late[0].day == 9
+
+
+def test_real_huffpost_dates_keep_the_rfc822_offset() -> None:
+    data = real("feeds/huffpost_canada_rss2.xml").read_bytes()
+    result = parse_feed(data, show="x", words=[], url=URL)
+    assert [iso(item.date) for item in result.announcements] == [
+        "2017-10-17T22:17+00:00",  # pubDate "+0000", not the <modified> 22:17:32 beside it
+        "2017-10-17T21:38+00:00",
+    ]
+    first = result.announcements[0].date
+    assert first is not None
+    assert first.at == datetime(2017, 10, 17, 22, 17, tzinfo=UTC)
+    assert first.at.utcoffset() == timedelta(0)
 
 
 def test_real_huffpost_entry_without_guid_is_keyed_by_link() -> None:

@@ -11,7 +11,14 @@ import pytest
 
 from showtrack import __version__
 from showtrack.errors import ShowtrackError
-from showtrack.sources.http import USER_AGENT, FetchResult, SourceError, fetch
+from showtrack.sources.http import (
+    USER_AGENT,
+    FetchResult,
+    SourceError,
+    clean_etag,
+    clean_last_modified,
+    fetch,
+)
 from sources_helpers import (
     Handler,
     LocalServer,
@@ -67,22 +74,107 @@ def test_conditional_get_gives_not_modified(server: LocalServer) -> None:
         if handler.header("If-None-Match") == '"v7"':
             handler.reply(304, b"", {"ETag": '"v7"'})
         else:
-            handler.reply(200, b"<rss/>", {"ETag": '"v7"', "Last-Modified": "Mon, 01 May 2023"})
+            handler.reply(200, b"<rss/>", {"ETag": '"v7"', "Last-Modified": LAST_MODIFIED})
 
     url = server.route("/feed", conditional)
     first = fetch(url)
     assert first.etag == '"v7"'
-    assert first.last_modified == "Mon, 01 May 2023"
+    assert first.last_modified == LAST_MODIFIED
     assert not first.not_modified
     again = fetch(url, etag=first.etag, last_modified=first.last_modified)
     assert again.not_modified
     assert again.status == 304
     assert again.body == b""
     assert again.etag == '"v7"'
-    assert again.last_modified == "Mon, 01 May 2023"  # kept from the request
+    assert again.last_modified == LAST_MODIFIED  # kept from the request
     sent = server.hits("/feed")[1].headers
     assert sent["if-none-match"] == '"v7"'
-    assert sent["if-modified-since"] == "Mon, 01 May 2023"
+    assert sent["if-modified-since"] == LAST_MODIFIED
+
+
+LAST_MODIFIED = "Mon, 01 May 2023 10:00:00 GMT"
+
+
+@pytest.mark.parametrize(
+    ("etag", "last_modified"),
+    [
+        ('"caf\xe9"', "Mon, 01 May 2023 10:00:00 GMT"),  # not ASCII (sent as Latin-1)
+        ('"a\tb"', "Mon, 01 May 2023 10:00:00 GMT"),  # a control character
+        ('"' + "x" * 10_000 + '"', "Mon, 01 May 2023 10:00:00 GMT"),  # 10 kB
+        ("", "Mon, 01 May 2023 10:00:00 GMT"),
+        ('"v1"', "garbage"),
+        ('"v1"', "Mon, 01 May 2023"),  # a date without a time is not an HTTP date
+        ('"v1"', "M\xf6n, 01 May 2023 10:00:00 GMT"),
+        ('"v1"', "Mon, 01 May 2023 10:00:00 GMT; " + "x" * 10_000),
+    ],
+)
+def test_hostile_validators_are_not_kept(
+    server: LocalServer, etag: str, last_modified: str
+) -> None:
+    url = server.static("/v", b"<rss/>", headers={"ETag": etag, "Last-Modified": last_modified})
+    result = fetch(url)
+    assert result.body == b"<rss/>"  # the feed still syncs
+    good_etag = etag == '"v1"'
+    assert result.etag == (etag if good_etag else None)
+    assert result.last_modified == (last_modified if not good_etag else None)
+    again = fetch(url, etag=result.etag, last_modified=result.last_modified)  # and again
+    assert again.body == b"<rss/>"
+
+
+def test_a_hostile_validator_in_a_304_keeps_the_one_sent(server: LocalServer) -> None:
+    url = server.static(
+        "/same", b"", status=304, headers={"ETag": '"\xff"', "Last-Modified": "soon"}
+    )
+    result = fetch(url, etag='"v2"', last_modified=LAST_MODIFIED)
+    assert result.not_modified
+    assert (result.etag, result.last_modified) == ('"v2"', LAST_MODIFIED)
+
+
+def test_stored_validators_that_cannot_be_sent_are_left_out(server: LocalServer) -> None:
+    # a database written before validators were checked may hold one; httpx can't
+    # encode it, and every later sync of the feed failed
+    url = server.static("/old", b"<rss/>")
+    result = fetch(url, etag='"caf\u00e9 \u2603"', last_modified="Mon, 01 May 2023\x1b[31m")
+    assert result.body == b"<rss/>"
+    sent = server.hits("/old")[0].headers
+    assert "if-none-match" not in sent
+    assert "if-modified-since" not in sent
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ('"33a64df551425fcc55e4d42a148795d9f25f89d4"', True),
+        ('W/"0815"', True),
+        ("unquoted-but-visible", True),
+        ("x" * 200, True),
+        ("x" * 201, False),
+        ('"a b"', False),
+        ('"\x00"', False),
+        ('"\u00e9"', False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_clean_etag(value: str | None, kept: bool) -> None:
+    assert clean_etag(value) == (value if kept else None)
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("Sun, 06 Nov 1994 08:49:37 GMT", True),
+        ("Sunday, 06-Nov-94 08:49:37 GMT", True),  # RFC 850, obsolete but allowed
+        ("Sun Nov  6 08:49:37 1994", True),  # asctime
+        ("Sun, 06 Nov 1994 08:49:37 GMT\r\nX-Evil: 1", False),
+        ("Sun, 06 Nov 1994 08:49:37 \u00c9ST", False),
+        ("1994-11-06T08:49:37Z", False),
+        ("yesterday", False),
+        (None, False),
+    ],
+)
+def test_clean_last_modified(value: str | None, kept: bool) -> None:
+    assert clean_last_modified(value) == (value if kept else None)
 
 
 def test_gzip_body_is_decoded(server: LocalServer) -> None:
@@ -162,7 +254,7 @@ def test_a_drip_is_cut_at_the_total_deadline(server: LocalServer) -> None:
 def test_dripped_headers_are_cut_at_the_total_deadline(server: LocalServer) -> None:
     url = server.route("/slow-headers", drip_headers)
     started = time.monotonic()
-    with pytest.raises(SourceError, match="no answer in time|took longer") as caught:
+    with pytest.raises(SourceError, match="no answer in time|took too long") as caught:
         fetch(url, timeout=5.0, deadline=1.5)
     assert time.monotonic() - started < 4.0
     assert_one_line(caught.value, url)
@@ -276,6 +368,71 @@ def test_retry_after_is_capped(server: LocalServer) -> None:
     sleeps = Sleeps()
     assert fetch(url, sleep=sleeps).body == b"ok"
     assert sleeps.waits == [60.0]
+
+
+# --- a deadline for the whole call ---------------------------------------------------------
+
+
+class RealSleeps(Sleeps):
+    """Records the waits and really waits (for tests of the whole call's deadline)."""
+
+    def __call__(self, seconds: float) -> None:
+        super().__call__(seconds)
+        time.sleep(seconds)
+
+
+def test_a_wait_past_the_total_deadline_fails_at_once(server: LocalServer) -> None:
+    url = server.route("/unavailable", answer(503, b"", {"Retry-After": "60"}))
+    sleeps = Sleeps()
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="503") as caught:
+        fetch(url, total=2, sleep=sleeps)
+    assert time.monotonic() - started < 2.5
+    assert sleeps.waits == []  # without ``total``: 60, 60, 60 (3 minutes)
+    assert len(server.hits("/unavailable")) == 1
+    assert "waiting 60 s to retry would pass the 2 s limit for this source" in str(caught.value)
+    assert_one_line(caught.value, url)
+
+
+def test_waits_that_fit_in_the_total_deadline_are_made(server: LocalServer) -> None:
+    url = server.route("/down-again", answer(500, b"oops"))
+    sleeps = RealSleeps()
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="500.*waiting 2 s to retry would pass the 2.5 s"):
+        fetch(url, retries=3, total=2.5, sleep=sleeps)
+    assert 1.0 <= time.monotonic() - started < 2.5
+    assert sleeps.waits == [1.0]  # 1 s fits; the next 2 s would end past 2.5 s
+    assert len(server.hits("/down-again")) == 2
+
+
+def test_no_attempt_starts_after_the_total_deadline(server: LocalServer) -> None:
+    url = server.static("/never", b"ok")
+    with pytest.raises(SourceError, match="within the 0 s limit for this source"):
+        fetch(url, total=0)
+    assert server.hits("/never") == []
+    assert fetch(url, total=5).body == b"ok"
+
+
+def test_refused_connections_are_not_retried_past_the_total_deadline() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps = Sleeps()
+    with pytest.raises(SourceError, match="can't connect.*would pass the 0.5 s limit"):
+        fetch(f"http://127.0.0.1:{port}/nothing", retries=3, total=0.5, sleep=sleeps)
+    assert sleeps.waits == []
+
+
+@pytest.mark.slow
+def test_an_attempt_is_cut_at_the_total_deadline(server: LocalServer) -> None:
+    url = server.route("/drip-total", drip)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="1.5 s for this source") as caught:
+        fetch(url, timeout=5.0, deadline=30.0, total=1.5)
+    assert 1.0 < time.monotonic() - started < 3.5
+    assert_one_line(caught.value, url)
 
 
 def test_404_fails_without_retrying(server: LocalServer) -> None:

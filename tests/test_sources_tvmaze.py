@@ -119,6 +119,32 @@ def test_fetch_show_refuses_bad_ids(bad: int) -> None:
         fetch_show(bad)
 
 
+@pytest.mark.parametrize(
+    ("answered", "problem"),
+    [
+        (999, "TVmaze answered with show 999 for id 143; nothing was changed."),
+        ("143", "TVmaze answered with a show whose id is text for id 143; nothing was changed."),
+        (143.0, "TVmaze answered with a show whose id is float for id 143; nothing was changed."),
+        (True, "TVmaze answered with a show whose id is true/false for id 143"),
+        (10**40, "TVmaze answered with a show whose id is a number for id 143"),
+        (None, "TVmaze answered with a show without an id for id 143; nothing was changed."),
+    ],
+)
+def test_fetch_show_refuses_a_payload_for_another_id(
+    server: LocalServer, answered: Any, problem: str
+) -> None:
+    payload = load("tvmaze_streamer.json")
+    payload["id"] = answered
+    server.static("/shows/143", json.dumps(payload).encode())
+    with pytest.raises(SourceError) as caught:
+        fetch_show(143)
+    assert str(caught.value).startswith(problem)
+    del payload["id"]
+    server.static("/shows/143", json.dumps(payload).encode())
+    with pytest.raises(SourceError, match="without an id for id 143"):
+        fetch_show(143)
+
+
 def test_fetch_show_404_is_a_source_error(server: LocalServer) -> None:
     with pytest.raises(SourceError, match="404"):
         fetch_show(77)

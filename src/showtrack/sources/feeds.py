@@ -14,8 +14,15 @@ lenient mode still reads feeds that are not well-formed XML, which is common
 in the wild, because by then no DTD can be present. Bytes are passed to
 feedparser as a stream, never as a string it could take for a path or URL.
 
+An HTML page given as a feed (an ordinary ``<!DOCTYPE html>`` or ``<html>``
+document with no entity declarations) is not a safety problem but a mistake:
+it raises :class:`WebPageError`, which carries the feeds the page names in its
+``<link rel="alternate">`` tags (see :func:`discover`) so the caller can offer
+or follow one. An XML feed with a DTD or entities is refused for safety.
+
 Kept entries become :class:`~showtrack.models.Announcement` rows; each carries
 an ``entry key`` (the guid, else the link) so a caller can dedupe across syncs.
+An entry's date keeps the instant and the UTC offset written in the feed.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ import importlib
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from showtrack.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from showtrack.models import Announcement
@@ -37,6 +45,9 @@ from showtrack.sources.jsonfile import LONG, SHORT
 
 MAX_URL = 2_000
 MAX_WORDS = 50
+MAX_PAGE = 500_000  # characters of a web page searched for feed links
+MAX_FEEDS = 20  # feed links kept from one page
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 
 _DANGEROUS = re.compile(r"<!\s*(?:doctype|entity|attlist|element|notation)", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(r"<\w", re.ASCII)  # where feedparser, too, ends the prolog
@@ -48,6 +59,9 @@ _SPACES = re.compile(r"[ \t\n\r\f\xa0]+")
 _LINE_SPACES = re.compile(r"[ \t\r\f\xa0]+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TAG = re.compile(r"<[^>]{0,2000}>")
+_ELEMENT_NAME = re.compile(r"<([\w:.-]{1,40})", re.ASCII)
+_PLAIN_DOCTYPE = re.compile(r"<!doctype\s+([\w:.-]{1,40})(?:\s[^<>\[\]]*)?>", re.IGNORECASE)
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf", "rdf:rdf"})
 
 #: Keyword rules for guessing an announcement's kind from its headline, first match wins.
 KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -77,6 +91,19 @@ class FeedResult:
     keys: list[str] = field(default_factory=list)
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+class WebPageError(SourceError):
+    """The address is a web page, not a feed.
+
+    ``feeds`` are the absolute http(s) feed URLs the page names (maybe none), in
+    the page's order, so ``feed add`` can offer the first and ``sync`` can say
+    which address to follow instead.
+    """
+
+    def __init__(self, message: str, *, url: str | None = None, feeds: list[str]) -> None:
+        super().__init__(message, url=url)
+        self.feeds = feeds
 
 
 # --- HTML to plain text ------------------------------------------------------
@@ -137,6 +164,112 @@ def html_to_text(value: str, *, lines: bool = False) -> str:
     return "\n".join(line for line in kept if line)
 
 
+# --- feed autodiscovery ------------------------------------------------------
+
+_CHUNK = 131_072  # few pieces: html.parser re-scans an unclosed tag at each one
+
+
+class _FeedLinks(HTMLParser):
+    """The hrefs of feed ``<link>`` tags and the first ``<base href>``, up to the body.
+
+    A page names its feeds in its head; once the head is over (``</head>`` or
+    ``<body>``) the rest of the page is not read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.base: str | None = None
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        if tag == "body":
+            self.done = True
+            return
+        values: dict[str, str] = {}
+        for name, value in attrs:  # a repeated attribute: the first one counts, as in HTML
+            if value is not None:
+                values.setdefault(name, value)
+        if tag == "base" and self.base is None and "href" in values:
+            self.base = values["href"]
+        elif tag == "link" and _names_a_feed(values) and len(self.hrefs) < MAX_FEEDS * 5:
+            self.hrefs.append(values["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.done = True
+
+
+def _names_a_feed(attrs: dict[str, str]) -> bool:
+    """``rel`` has the token ``alternate`` and ``type`` is RSS or Atom (parameters ignored)."""
+    rel = attrs.get("rel", "").lower().split()
+    kind = attrs.get("type", "").split(";", 1)[0].strip().lower()
+    return "alternate" in rel and kind in FEED_TYPES and "href" in attrs
+
+
+def discover(body: bytes, base_url: str) -> list[str]:
+    """The feeds an HTML page names in ``<link rel="alternate" type="application/rss+xml">``
+    (or ``application/atom+xml``), as absolute http(s) URLs in the page's order.
+
+    Relative hrefs are resolved against the page's ``<base href>``, else
+    ``base_url`` (the address the page came from, after redirects). Duplicates,
+    the page itself and anything not http(s) are left out; at most
+    :data:`MAX_FEEDS` are returned. The work is bounded: at most
+    :data:`MAX_PAGE` characters are read, in pieces, and the parser is never
+    asked to finish an unclosed tag at the end (html.parser re-scans such a tag,
+    which hostile input can make slow), so a cut-off tag is simply dropped.
+    """
+    if not isinstance(body, bytes | bytearray) or not isinstance(base_url, str):
+        return []
+    return _discover_text(_decode(bytes(body[: MAX_PAGE * 4])), base_url)
+
+
+def _discover_text(text: str, base_url: str) -> list[str]:
+    finder = _FeedLinks()
+    try:
+        for start in range(0, min(len(text), MAX_PAGE), _CHUNK):
+            finder.feed(text[start : min(start + _CHUNK, MAX_PAGE)])
+            if finder.done:
+                break
+    except Exception:  # html.parser on hostile input (e.g. AssertionError): keep what was found
+        pass
+    base = base_url
+    if finder.base is not None:
+        base = _absolute(base_url, finder.base) or base_url
+    found: list[str] = []
+    for href in finder.hrefs:
+        url = _absolute(base, href)
+        if url is not None and url not in found and url != base_url:
+            found.append(url)
+            if len(found) >= MAX_FEEDS:
+                break
+    return found
+
+
+def _absolute(base: str, href: str) -> str | None:
+    """An href as a browser reads it, made absolute; None unless it is a usable http(s) URL.
+
+    Surrounding whitespace and inner tabs and newlines are dropped and spaces are
+    escaped, as browsers do; the old ``feed:`` prefix is unwrapped.
+    """
+    cleaned = href.strip(" \t\n\r\f")
+    cleaned = cleaned.replace("\t", "").replace("\n", "").replace("\r", "").replace(" ", "%20")
+    if not cleaned or len(cleaned) > MAX_URL:
+        return None
+    if cleaned[:5].lower() == "feed:":
+        cleaned = cleaned[5:]
+        if cleaned.startswith("//"):
+            cleaned = "http:" + cleaned
+    try:
+        url = urljoin(base, cleaned)
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return _link(url) if host else None
+
+
 # --- safety ------------------------------------------------------------------
 
 
@@ -183,12 +316,16 @@ def _ascii_compatible(codec: str) -> bool:
         return False
 
 
-def _safe_bytes(data: bytes, url: str) -> bytes:
-    """UTF-8 bytes safe for feedparser, or SourceError if the XML could expand anything."""
+def _safe_bytes(data: bytes, url: str, base: str) -> bytes:
+    """UTF-8 bytes safe for feedparser; WebPageError for an HTML page, SourceError if
+    the XML could expand anything."""
     where = show_url(url)
     text = _DECLARATION.sub("", _decode(data).lstrip("\ufeff"), count=1)
     first = _FIRST_ELEMENT.search(text)
     prolog = text if first is None else text[: first.start()]
+    root = _ELEMENT_NAME.match(text, first.start()) if first is not None else None
+    if _is_web_page(prolog, root[1].lower() if root else None):
+        raise _web_page_error(text, url=url, base=base)
     if _DANGEROUS.search(prolog):
         raise SourceError(
             f"{where}: the feed declares a DTD or entities (<!DOCTYPE …>); refused for safety.",
@@ -211,20 +348,72 @@ def _safe_bytes(data: bytes, url: str) -> bytes:
     return clean
 
 
+def _is_web_page(prolog: str, root: str | None) -> bool:
+    """HTML, not XML with declarations: at most one plain DOCTYPE (no internal subset,
+    no ENTITY or other declaration) and an ``<html>`` root, or ``<!DOCTYPE html>``
+    and a root that is not a feed's. Such a page is never parsed as XML, so calling
+    it a web page cannot let a declaration through."""
+    bare = _without_comments(prolog)
+    found = [match.start() for match in _DANGEROUS.finditer(bare)]
+    doctype = None
+    if found:
+        plain = _PLAIN_DOCTYPE.match(bare, found[0])
+        if len(found) > 1 or plain is None:
+            return False
+        doctype = plain[1].lower()
+    if root == "html":
+        return True
+    return doctype == "html" and root not in _FEED_ROOTS
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without ``<!-- … -->`` comments (an unclosed one runs to the end), in one
+    pass: IE's conditional comments before ``<html>`` hold brackets and tags."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        position = len(text) if end == -1 else end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _web_page_error(text: str, *, url: str, base: str) -> WebPageError:
+    feeds = _discover_text(text, base)
+    where = show_url(url)
+    if not feeds:
+        return WebPageError(
+            f"{where} is a web page, not a feed, and it names no RSS or Atom feed.",
+            url=url,
+            feeds=[],
+        )
+    more = f" (and {len(feeds) - 1} more)" if len(feeds) > 1 else ""
+    return WebPageError(
+        f"{where} is a web page, not a feed; it names a feed at {show_url(feeds[0])}{more}.",
+        url=url,
+        feeds=feeds,
+    )
+
+
 # --- the parse ---------------------------------------------------------------
 
 
-def parse_feed(data: bytes, *, show: str, words: list[str], url: str) -> FeedResult:
+def parse_feed(
+    data: bytes, *, show: str, words: list[str], url: str, base: str | None = None
+) -> FeedResult:
     """Entries of an RSS/Atom feed that mention any of ``words``, as announcements.
 
-    Raises SourceError for XML that declares a DTD or entities and for bytes that
-    are not a feed at all. An entry whose title or summary breaks the limits
-    (500 and 20,000 characters after cleaning) is skipped and counted; an empty
-    ``words`` keeps every entry.
+    Raises :class:`WebPageError` (a SourceError) for an HTML page, with the feeds
+    it names resolved against ``base`` (the address after redirects,
+    ``FetchResult.url``; ``url`` when not given); SourceError for XML that
+    declares a DTD or entities and for bytes that are not a feed at all. An entry
+    whose title or summary breaks the limits (500 and 20,000 characters after
+    cleaning) is skipped and counted; an empty ``words`` keeps every entry.
     """
     if not isinstance(data, bytes | bytearray):
         raise SourceError(f"{show_url(url)}: the feed is not bytes.", url=url)
-    clean = _safe_bytes(bytes(data), url)
+    clean = _safe_bytes(bytes(data), url, url if base is None else base)
     feedparser: Any = importlib.import_module("feedparser")  # untyped; imported when used
     try:
         parsed: Any = feedparser.parse(io.BytesIO(clean))
@@ -357,7 +546,13 @@ def _link(value: Any) -> str | None:
 
 
 def _entry_date(entry: dict[str, Any]) -> PartialDate | None:
-    """The entry's date at its real precision: a bare year or month stays one."""
+    """The entry's date at its real precision: a bare year or month stays one, a date
+    a day, and a time keeps its instant with the offset the feed wrote.
+
+    feedparser's ``*_parsed`` values are converted to UTC and lose the offset
+    ("23:30 -07:00" becomes the next day), so the raw text is read here and the
+    parsed value is only the fallback for formats read by feedparser alone.
+    """
     for name in ("published", "updated", "created"):
         raw = dict.get(entry, name)
         if isinstance(raw, str) and len(raw) < 100:
@@ -368,21 +563,67 @@ def _entry_date(entry: dict[str, Any]) -> PartialDate | None:
                 if MIN_YEAR <= year <= MAX_YEAR and (month is None or 1 <= month <= 12):
                     return PartialDate(year, month)
                 return None
+            written = _written_date(stripped)
+            if written is not None:
+                return written
         parsed = dict.get(entry, f"{name}_parsed")
         if parsed is not None:
-            return _day(parsed)
+            return _from_struct(parsed)
     return None
 
 
-def _day(parsed: Any) -> PartialDate | None:
+def _written_date(text: str) -> PartialDate | None:
+    """A date as written: RFC 3339 / ISO 8601 (Atom) or RFC 822 (RSS); None if unreadable.
+
+    A time without an offset (or with RFC 822's "-0000", zone unknown) is not an
+    instant, so only its day is kept, as for a plain date.
+    """
     try:
-        year, month, day = int(parsed[0]), int(parsed[1]), int(parsed[2])
+        if text[:4].isdigit():
+            moment = datetime.fromisoformat(text)
+        else:
+            moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            return None
+        return PartialDate(moment.year, moment.month, moment.day)
+    return _at(moment)
+
+
+def _at(moment: datetime) -> PartialDate | None:
+    """An exact instant as PartialDate stores it: to the minute (seconds dropped, as
+    ``dates.parse_partial`` does), in the offset given unless it is not whole minutes."""
+    offset = moment.utcoffset() or timedelta(0)
+    try:
+        if offset % timedelta(minutes=1):
+            moment = moment.astimezone(UTC)  # "+05:30:15" can't be written as ISO minutes
+        moment = moment.replace(second=0, microsecond=0)
+    except (ValueError, OverflowError):
+        return None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        return None
+    return PartialDate(moment.year, moment.month, moment.day, at=moment)
+
+
+def _from_struct(parsed: Any) -> PartialDate | None:
+    """feedparser's UTC reading: the instant in UTC, or only the day at 00:00:00, which is
+    also what feedparser gives for a date that has no time."""
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in parsed[:6])
         date(year, month, day)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
-    return PartialDate(year, month, day)
+    if hour == minute == second == 0:
+        return PartialDate(year, month, day)
+    try:
+        moment = datetime(year, month, day, hour, minute, tzinfo=UTC)
+    except ValueError:
+        return None
+    return PartialDate(year, month, day, at=moment)
 
 
-__all__ = ["FeedResult", "guess_kind", "html_to_text", "parse_feed"]
+__all__ = ["FeedResult", "WebPageError", "discover", "guess_kind", "html_to_text", "parse_feed"]

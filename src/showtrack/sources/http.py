@@ -5,7 +5,9 @@ needs: connect/read timeouts, a total deadline per attempt (a server that
 drips one byte a second is cut off), a size cap enforced while streaming and
 applied to the *decoded* body (a gzip bomb stops at the cap), a redirect limit
 with only ``http``/``https`` allowed, retries with exponential backoff on 429
-and 5xx that honour ``Retry-After``, and conditional GET.
+and 5xx that honour ``Retry-After``, an optional deadline for the whole call
+(all attempts and the waits between them), and conditional GET whose
+validators (``ETag``, ``Last-Modified``) are kept only when they are well-formed.
 
 Every failure is a :class:`SourceError` whose message is one plain line that
 names the URL. httpx is imported inside the functions that use it, so importing
@@ -34,6 +36,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_RETRY_WAIT = 60.0
 BACKOFF_BASE = 1.0
+MAX_ETAG = 200  # characters; real ETags are hashes or version stamps, far shorter
+MAX_HTTP_DATE = 64
+
+_ETAG = rf"[\x21-\x7e]{{1,{MAX_ETAG}}}"  # RFC 7232: visible ASCII, no spaces
+_HTTP_DATE = rf"[\x20-\x7e]{{1,{MAX_HTTP_DATE}}}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,30 @@ def check_url(url: str) -> None:
         raise SourceError(f"{show_url(url)} is not a valid web address.", url=url)
 
 
+def clean_etag(value: str | None) -> str | None:
+    """``value`` if it is a usable ETag (1-200 visible ASCII characters), else None.
+
+    A validator is sent back on every later request, so one that is not ASCII
+    (httpx can't encode it) or is huge or holds control characters would break
+    every future sync of the source; such a value is dropped, never stored.
+    """
+    if isinstance(value, str) and re.fullmatch(_ETAG, value):
+        return value
+    return None
+
+
+def clean_last_modified(value: str | None) -> str | None:
+    """``value`` if it is printable ASCII that reads as an HTTP date, else None (see
+    :func:`clean_etag`). The text is kept as sent: servers compare it verbatim."""
+    if not isinstance(value, str) or not re.fullmatch(_HTTP_DATE, value):
+        return None
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return value
+
+
 class _Stop(Exception):
     """Internal: the request cannot succeed; carries the user's sentence."""
 
@@ -96,6 +127,7 @@ def fetch(
     max_bytes: int = 5_000_000,
     timeout: float = 10.0,
     deadline: float = 30.0,
+    total: float | None = None,
     max_redirects: int = 5,
     retries: int = 3,
     sleep: Callable[[float], None] = time.sleep,
@@ -104,54 +136,59 @@ def fetch(
     """GET ``url`` within limits; raise :class:`SourceError` on any failure.
 
     ``timeout`` bounds connecting and each read; ``deadline`` bounds one whole
-    attempt (headers and body). ``max_bytes`` caps the decoded body. On 429 or
-    5xx, and on a refused connection, the request is retried up to ``retries``
-    times, waiting 1, 2, 4 … seconds or what ``Retry-After`` asks, at most 60
-    seconds; a host name that can't be looked up (offline) fails at once.
-    ``etag``/``last_modified`` make the request conditional: an unchanged resource
-    gives ``not_modified=True`` and an empty body.
+    attempt (headers and body); ``total``, when given, bounds the whole call in
+    seconds: no attempt starts after it, each attempt's deadline is cut to what is
+    left of it, and a wait that would end past it is not begun (the call fails at
+    once), so one source can't hold a sync for minutes. ``max_bytes`` caps the
+    decoded body. On 429 or 5xx, and on a refused connection, the request is
+    retried up to ``retries`` times, waiting 1, 2, 4 … seconds or what
+    ``Retry-After`` asks, at most 60 seconds; a host name that can't be looked up
+    (offline) fails at once. ``etag``/``last_modified`` make the request
+    conditional: an unchanged resource gives ``not_modified=True`` and an empty
+    body. The result's ``etag``/``last_modified`` are None unless well-formed
+    (:func:`clean_etag`), and malformed ones given here are not sent.
     """
     import httpx
 
     check_url(url)
     where = show_url(url)
+    ends = None if total is None else time.monotonic() + max(total, 0.0)
     own_client = client is None
     active = client if client is not None else _make_client(timeout)
     try:
         attempt = 0
         while True:
+            limit, budget = _attempt_limit(deadline, total, ends, where, url)
             try:
                 return _follow(
                     active,
                     url,
-                    etag=etag,
-                    last_modified=last_modified,
+                    etag=clean_etag(etag),
+                    last_modified=clean_last_modified(last_modified),
                     max_bytes=max_bytes,
-                    deadline=deadline,
+                    deadline=limit,
+                    budget=budget,
                     max_redirects=max_redirects,
                 )
             except _Retry as retry:
+                answered = f"the server answered {retry.status} {retry.reason}"
                 if attempt >= retries:
                     tries = f" (after {attempt + 1} tries)" if attempt else ""
-                    raise SourceError(
-                        f"Can't fetch {where}: the server answered {retry.status} "
-                        f"{retry.reason}{tries}.",
-                        url=url,
-                    ) from None
+                    raise SourceError(f"Can't fetch {where}: {answered}{tries}.", url=url) from None
                 wait = BACKOFF_BASE * 2**attempt if retry.wait is None else retry.wait
-                sleep(min(max(wait, 0.0), MAX_RETRY_WAIT))
+                _pause(min(max(wait, 0.0), MAX_RETRY_WAIT), sleep, ends, total, answered, url)
             except httpx.ConnectError as err:
+                refused = f"can't connect ({_reason(err)})"
                 if attempt >= retries or _unresolved(err):
-                    raise SourceError(
-                        f"Can't fetch {where}: can't connect ({_reason(err)}).", url=url
-                    ) from None
-                sleep(min(BACKOFF_BASE * 2**attempt, MAX_RETRY_WAIT))
+                    raise SourceError(f"Can't fetch {where}: {refused}.", url=url) from None
+                wait = min(BACKOFF_BASE * 2**attempt, MAX_RETRY_WAIT)
+                _pause(wait, sleep, ends, total, refused, url)
             except _Stop as stop:
                 raise SourceError(f"Can't fetch {where}: {stop}", url=url) from None
             except httpx.TimeoutException:
                 raise SourceError(
                     f"Can't fetch {where}: no answer in time (limit {timeout:g} s per read, "
-                    f"{deadline:g} s in all).",
+                    f"{budget}).",
                     url=url,
                 ) from None
             except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as err:
@@ -162,6 +199,44 @@ def fetch(
     finally:
         if own_client:
             active.close()
+
+
+def _attempt_limit(
+    deadline: float, total: float | None, ends: float | None, where: str, url: str
+) -> tuple[float, str]:
+    """Seconds the next attempt may take, and how to name that limit in a message;
+    SourceError when the whole call's time is already used up."""
+    if ends is None or total is None:
+        return deadline, f"{deadline:g} s in all"
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise SourceError(
+            f"Can't fetch {where}: no answer within the {total:g} s limit for this source.",
+            url=url,
+        )
+    if left < deadline:
+        return left, f"{total:g} s for this source"
+    return deadline, f"{deadline:g} s in all"
+
+
+def _pause(
+    wait: float,
+    sleep: Callable[[float], None],
+    ends: float | None,
+    total: float | None,
+    what: str,
+    url: str,
+) -> None:
+    """Wait before the next attempt, unless the wait would end past the call's deadline:
+    then fail now, since no attempt could start in time anyway."""
+    if ends is not None and total is not None and time.monotonic() + wait >= ends:
+        retry = f"waiting {wait:g} s to retry" if wait else "a retry"
+        raise SourceError(
+            f"Can't fetch {show_url(url)}: {what}; {retry} would pass the {total:g} s limit "
+            "for this source.",
+            url=url,
+        )
+    sleep(wait)
 
 
 def _unresolved(err: BaseException) -> bool:
@@ -192,9 +267,12 @@ def _follow(
     last_modified: str | None,
     max_bytes: int,
     deadline: float,
+    budget: str,
     max_redirects: int,
 ) -> FetchResult:
-    """One attempt: follow redirects by hand, checking each hop, then read the body."""
+    """One attempt: follow redirects by hand, checking each hop, then read the body.
+
+    ``budget`` names the time limit in messages ("30 s in all")."""
     import httpx
 
     headers = {
@@ -241,8 +319,8 @@ def _follow(
                 return FetchResult(
                     304,
                     b"",
-                    response.headers.get("etag") or etag,
-                    response.headers.get("last-modified") or last_modified,
+                    clean_etag(response.headers.get("etag")) or etag,
+                    clean_last_modified(response.headers.get("last-modified")) or last_modified,
                     True,
                     current,
                 )
@@ -250,12 +328,12 @@ def _follow(
                 raise _Retry(status, _phrase(response), _retry_after(response))
             if not 200 <= status < 300:
                 raise _Stop(f"the server answered {status} {_phrase(response)}.")
-            body = _read_body(response, max_bytes=max_bytes, end=end, deadline=deadline)
+            body = _read_body(response, max_bytes=max_bytes, end=end, budget=budget)
             return FetchResult(
                 status,
                 body,
-                response.headers.get("etag"),
-                response.headers.get("last-modified"),
+                clean_etag(response.headers.get("etag")),
+                clean_last_modified(response.headers.get("last-modified")),
                 False,
                 current,
             )
@@ -287,7 +365,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max((when - base).total_seconds(), 0.0)
 
 
-def _read_body(response: httpx.Response, *, max_bytes: int, end: float, deadline: float) -> bytes:
+def _read_body(response: httpx.Response, *, max_bytes: int, end: float, budget: str) -> bytes:
     """The body, decoded, streamed under the size cap and the deadline."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and (len(declared) > 15 or int(declared) > max_bytes):
@@ -308,9 +386,9 @@ def _read_body(response: httpx.Response, *, max_bytes: int, end: float, deadline
             raise _Stop(f"the response is larger than the limit of {max_bytes:,} bytes.")
         chunks.append(chunk)
         if time.monotonic() > end:
-            raise _Stop(f"the server took longer than {deadline:g} s to send the response.")
+            raise _Stop(f"the server took too long to send the response (limit {budget}).")
     if time.monotonic() > end:
-        raise _Stop(f"the server took longer than {deadline:g} s to send the response.")
+        raise _Stop(f"the server took too long to send the response (limit {budget}).")
     return b"".join(chunks)
 
 
@@ -464,4 +542,13 @@ def _make_client(timeout: float) -> httpx.Client:
     return client
 
 
-__all__ = ["USER_AGENT", "FetchResult", "SourceError", "check_url", "fetch", "one_line"]
+__all__ = [
+    "USER_AGENT",
+    "FetchResult",
+    "SourceError",
+    "check_url",
+    "clean_etag",
+    "clean_last_modified",
+    "fetch",
+    "one_line",
+]

@@ -147,12 +147,31 @@ def show_url_for(tvmaze_id: int) -> str:
 
 
 def fetch_show(tvmaze_id: int, *, fetcher: Fetcher = fetch) -> dict[str, Any]:
-    """The show's JSON with embedded cast, seasons and episodes, in ONE request."""
+    """The show's JSON with embedded cast, seasons and episodes, in ONE request.
+
+    The payload must be the show asked for: a mirror, a cache or a redirect that
+    answers with another show would otherwise relink the local show to it and
+    pour another show's cast and seasons into it.
+    """
     url = show_url_for(tvmaze_id)
     doc = parse_json(fetcher(url).body, url)
     if not isinstance(doc, dict):
         raise SourceError(f"{show_url(url)}: expected a show object from TVmaze.", url=url)
+    _check_id(doc.get("id"), tvmaze_id, url)
     return doc
+
+
+def _check_id(answered: Any, asked: int, url: str) -> None:
+    """SourceError unless the payload's ``id`` is exactly the id asked for."""
+    if isinstance(answered, int) and not isinstance(answered, bool) and answered == asked:
+        return
+    if answered is None:
+        what = "a show without an id"
+    elif isinstance(answered, int) and not isinstance(answered, bool) and abs(answered) < 10**12:
+        what = f"show {answered}"
+    else:
+        what = f"a show whose id is {_kind(answered)}"
+    raise SourceError(f"TVmaze answered with {what} for id {asked}; nothing was changed.", url=url)
 
 
 def _finite(text: str) -> float:
