@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import Invoker, assert_clean
-from sources_helpers import DATA, LocalServer, answer, serve
+from sources_helpers import DATA, LocalServer, answer, drip, serve
 
 STREAMER = json.loads((DATA / "tvmaze_streamer.json").read_text(encoding="utf-8"))
 SHOW_PATH = "/shows/53366"
@@ -229,3 +230,121 @@ def test_sync_quiet_gives_up_at_once_when_another_writer_holds_the_lock(
         result = linked("sync", "--quiet", env_extra=tvmaze_env(server))
     assert result.exit_code == 75
     assert result.stderr == ""  # cron mail only for real problems
+
+
+# --- time limits ---------------------------------------------------------------------------
+
+
+def test_a_slow_source_has_its_own_time_limit_and_the_others_are_still_read(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    slow = server.route("/slow.xml", lambda handler: drip(handler, every=0.2, limit=15.0))
+    good = server.static("/feed.xml", (DATA / "heartstopper_rss.xml").read_bytes())
+    invoke = runner()
+    assert invoke("feed", "add", "heartstopper", slow).exit_code == 0
+    assert invoke("feed", "add", "heartstopper", good).exit_code == 0
+    started = time.monotonic()
+    env = {**tvmaze_env(server, LATER), "SHOWTRACK_SOURCE_TIMEOUT": "1"}
+    result = invoke("sync", "--json", env_extra=env)
+    assert time.monotonic() - started < 10  # not the 15 s the server would drip for
+    assert result.exit_code == 1, result.output
+    assert_clean(result)
+    report = json.loads(result.stdout)
+    assert [failure for failure in report["failures"] if "slow.xml" in failure]
+    assert "1 s" in result.stderr
+    assert report["merge"]["counts"]["announcements"]["added"] > 0  # the good feed was read
+
+
+def test_a_sync_out_of_time_does_not_start_more_sources(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    first = server.route("/slow.xml", lambda handler: drip(handler, every=0.2, limit=15.0))
+    second = server.static("/feed.xml", (DATA / "heartstopper_rss.xml").read_bytes())
+    invoke = runner()
+    assert invoke("feed", "add", "heartstopper", first).exit_code == 0
+    assert invoke("feed", "add", "heartstopper", second).exit_code == 0
+    before = invoke.db.read_bytes()
+    result = invoke("sync", "--timeout", "1", env_extra=tvmaze_env(server, LATER))
+    assert result.exit_code == 1, result.output
+    assert_clean(result)
+    assert "not tried, the sync ran out of time" in result.stderr
+    assert server.hits("/feed.xml") == []
+    assert invoke.db.read_bytes() == before  # nothing came back, nothing was written
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--timeout", "0"], {}),
+        ([], {"SHOWTRACK_SYNC_TIMEOUT": "soon"}),
+        ([], {"SHOWTRACK_SOURCE_TIMEOUT": "-5"}),
+        ([], {"SHOWTRACK_SOURCE_TIMEOUT": "nan"}),
+    ],
+)
+def test_a_time_limit_that_is_not_a_number_of_seconds_is_a_usage_error(
+    linked: Invoker, server: LocalServer, args: list[str], env: dict[str, str]
+) -> None:
+    before = linked.db.read_bytes()
+    result = linked("sync", *args, env_extra={**tvmaze_env(server), **env})
+    assert result.exit_code == 2, result.output
+    assert_clean(result)
+    assert server.hits(SHOW_PATH) == []  # refused before anything was fetched
+    assert linked.db.read_bytes() == before
+
+
+# --- web pages and feed autodiscovery ------------------------------------------------------
+
+
+def test_feed_add_find_follows_the_feed_a_web_page_names(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    page = server.static(
+        "/news.html",
+        (DATA / "web_page.html").read_bytes(),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    server.static("/feeds/rss.xml", (DATA / "heartstopper_rss.xml").read_bytes())
+    invoke = runner()
+    result = invoke("feed", "add", "heartstopper", page, "--find")
+    assert result.exit_code == 0, result.output
+    assert "web page" in result.stderr
+    listed = json.loads(invoke("feed", "list", "--json").stdout)["feeds"]
+    assert [feed["url"] for feed in listed] == [server.url("/feeds/rss.xml")]
+
+
+def test_feed_add_find_refuses_a_page_that_names_no_feed(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    page = server.static("/plain.html", (DATA / "web_page_no_feed.html").read_bytes())
+    invoke = runner()
+    invoke("feed", "list")  # create the database
+    before = invoke.db.read_bytes()
+    result = invoke("feed", "add", "heartstopper", page, "--find")
+    assert result.exit_code == 1, result.output
+    assert_clean(result)
+    assert "names no RSS or Atom feed" in result.stderr
+    assert invoke.db.read_bytes() == before
+
+
+def test_feed_add_find_keeps_a_feed_url_as_it_is(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    url = server.static("/feed.xml", (DATA / "heartstopper_rss.xml").read_bytes())
+    invoke = runner()
+    result = invoke("feed", "add", "heartstopper", url, "--find")
+    assert result.exit_code == 0, result.output
+    assert "web page" not in result.stderr
+    listed = json.loads(invoke("feed", "list", "--json").stdout)["feeds"]
+    assert [feed["url"] for feed in listed] == [url]
+
+
+def test_sync_says_which_feed_a_followed_web_page_names(
+    runner: Callable[..., Invoker], server: LocalServer
+) -> None:
+    page = server.static("/news.html", (DATA / "web_page.html").read_bytes())
+    invoke = runner()
+    assert invoke("feed", "add", "heartstopper", page).exit_code == 0
+    result = invoke("sync", env_extra=tvmaze_env(server, LATER))
+    assert result.exit_code == 1, result.output
+    assert_clean(result)
+    assert f"showtrack feed add heartstopper {server.url('/feeds/rss.xml')}" in result.stderr

@@ -203,6 +203,29 @@ def add_feed(store: Store, show: Show, url: str, match: str | None) -> FeedResul
     return result
 
 
+def find_feed(url: str, *, fetcher: Any = None) -> tuple[str, str | None]:
+    """The feed to follow for ``url`` (fetched once, before any lock): the URL itself
+    when it is a feed, or the first feed a web page names in its
+    ``<link rel="alternate">`` (feed autodiscovery). The second value says what was
+    done, for the user. SourceError when neither."""
+    from showtrack.sources import feeds as feed_source
+    from showtrack.sources import http
+
+    fetch = fetcher or http.fetch
+    got = fetch(url, total=30.0)
+    try:
+        feed_source.parse_feed(got.body, show="check", words=[], url=url, base=got.url)
+    except feed_source.WebPageError as err:
+        if not err.feeds:
+            raise
+        found = err.feeds[0]
+        again = fetch(found, total=30.0)
+        feed_source.parse_feed(again.body, show="check", words=[], url=found, base=again.url)
+        more = f" (it names {len(err.feeds) - 1} more)" if len(err.feeds) > 1 else ""
+        return found, f"{url} is a web page; following the feed it names: {found}{more}."
+    return url, None
+
+
 def remove_feed(store: Store, show: str, url: str) -> None:
     """Stop following a feed of ``show`` (a slug: the show itself may be gone)."""
 

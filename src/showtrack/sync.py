@@ -76,6 +76,34 @@ class _Fetched:
         self.updated = updated  # its new ETag, Last-Modified, title and seen keys
 
 
+SOURCE_SECONDS = 60.0  # a source's whole time: every try and every wait
+RUN_SECONDS = 300.0  # a whole sync's: sources not begun by then fail as "not tried"
+
+
+class Deadlines:
+    """Time limits for one sync: each source has ``per_source`` seconds (tries and
+    waits included), and none starts after ``total`` seconds of the run."""
+
+    __slots__ = ("end", "per_source", "total")
+
+    def __init__(self, per_source: float = SOURCE_SECONDS, total: float = RUN_SECONDS) -> None:
+        import time
+
+        self.per_source = per_source
+        self.total = total
+        self.end = time.monotonic() + total
+
+    def left(self) -> float:
+        import time
+
+        return self.end - time.monotonic()
+
+    def for_source(self) -> float | None:
+        """The time the next source may take, or None when the run is out of time."""
+        left = self.left()
+        return None if left <= 0 else min(self.per_source, left)
+
+
 def sync(
     store: Store,
     *,
@@ -83,22 +111,41 @@ def sync(
     show: Show | None = None,
     progress: Progress = _quiet,
     fetch: Callable[..., Any] | None = None,
+    deadlines: Deadlines | None = None,
 ) -> SyncReport:
     """Fetch every source of ``show`` (or of all shows), then merge what came back
-    into the database as it is when the lock is taken."""
+    into the database as it is when the lock is taken. One slow source can't hold
+    the others: each has its own time limit, and the run has one too."""
+    import functools
+
     from showtrack.sources import feeds as feed_source
     from showtrack.sources import http, tvmaze
 
     fetcher = fetch or http.fetch
+    limits = deadlines or Deadlines()
     snapshot = store.snapshot
     shows, feeds = plan(snapshot, show)
     report = SyncReport(sources=len(shows) + len(feeds))
     fetched: list[_Fetched] = []
+
+    def timed(label: str) -> Callable[..., Any] | None:
+        seconds = limits.for_source()
+        if seconds is None:
+            report.failures.append(
+                f"{label}: not tried, the sync ran out of time ({limits.total:.0f} s in all; "
+                "SHOWTRACK_SYNC_TIMEOUT sets it)."
+            )
+            return None
+        return functools.partial(fetcher, total=seconds)
+
     for linked in shows:
         progress(f"TVmaze: {linked.title}")
+        source_fetch = timed(f"TVmaze {linked.title}")
+        if source_fetch is None:
+            continue
         try:
             assert linked.tvmaze is not None
-            payload = tvmaze.fetch_show(linked.tvmaze, fetcher=fetcher)
+            payload = tvmaze.fetch_show(linked.tvmaze, fetcher=source_fetch)
             mapped = tvmaze.map_show(payload, slug=linked.slug, now=now)
         except ShowtrackError as err:
             report.failures.append(f"TVmaze {linked.title}: {err.message}")
@@ -114,13 +161,27 @@ def sync(
             )
             continue
         progress(f"Feed: {feed.title or feed.url}")
+        source_fetch = timed(f"Feed {feed.url}")
+        if source_fetch is None:
+            continue
         try:
-            got = fetcher(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            got = source_fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
             if got.not_modified:
                 report.unchanged_feeds += 1
                 continue
             words = list(feed.words) or [owner.title, *owner.aliases]
-            parsed = feed_source.parse_feed(got.body, show=feed.show, words=words, url=feed.url)
+            parsed = feed_source.parse_feed(
+                got.body, show=feed.show, words=words, url=feed.url, base=got.url
+            )
+        except feed_source.WebPageError as err:
+            hint = (
+                f" Follow its feed instead: showtrack feed remove {feed.show} {feed.url} && "
+                f"showtrack feed add {feed.show} {err.feeds[0]}"
+                if err.feeds
+                else ""
+            )
+            report.failures.append(f"Feed {feed.url}: {err.message}{hint}")
+            continue
         except ShowtrackError as err:
             report.failures.append(f"Feed {feed.url}: {err.message}")
             continue

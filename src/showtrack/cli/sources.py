@@ -18,6 +18,7 @@ from showtrack.cli.common import (
     run_for,
     sub_typer,
 )
+from showtrack.errors import UsageError
 
 feed_cli = sub_typer(
     name="feed", help="Follow news feeds (RSS/Atom) for a show.", no_args_is_help=True
@@ -60,13 +61,26 @@ def feed_add_command(
             "--match",
         ),
     ] = None,
+    find: Annotated[
+        bool,
+        typer.Option(
+            "--find",
+            help="Fetch the URL now; a web page is followed to the feed it names.",
+        ),
+    ] = False,
 ) -> None:
     """Follow a news feed for a show; 'showtrack sync' reads it.
+
+    Without --find nothing is fetched (it works offline; sync reads the feed).
 
     Example: showtrack feed add heartstopper https://example.org/tv.rss --match "Heartstopper, Alice Oseman"
     """
     run = run_for(ctx)
     found = core.find_show(run.db, show)
+    if find:
+        url, what = entry.find_feed(url)
+        if what:
+            render.note(what)
     feed, updated = entry.add_feed(run.store, found, url, match)
     words = ", ".join(feed.words) or f"{found.title} (and aliases)"
     verb = "Already following" if updated else "Following"
@@ -121,6 +135,21 @@ def feed_remove_command(
 sync_cli = sub_typer()
 
 
+def _seconds(name: str, default: float) -> float:
+    import os
+
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 1 <= value <= 86400:
+        raise UsageError(f"{name}={text!r} is not a number of seconds from 1 to 86400.")
+    return value
+
+
 @sync_cli.command("sync")
 @handled
 def sync_command(
@@ -130,6 +159,17 @@ def sync_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress or summary (for cron).")
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=1,
+            max=86400,
+            metavar="SECONDS",
+            help="The whole sync's time limit [default: 300, or SHOWTRACK_SYNC_TIMEOUT].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Update linked shows from TVmaze and read followed feeds.
@@ -142,11 +182,15 @@ def sync_command(
     from showtrack import sync
     from showtrack.errors import DatabaseBusyError
 
+    limits = sync.Deadlines(
+        _seconds("SHOWTRACK_SOURCE_TIMEOUT", sync.SOURCE_SECONDS),
+        timeout if timeout is not None else _seconds("SHOWTRACK_SYNC_TIMEOUT", sync.RUN_SECONDS),
+    )
     run = run_for(ctx, lock_timeout=0 if quiet else None)  # cron: never queue behind a writer
     found = core.find_show(run.db, show) if show is not None else None
     try:
         with render.progress(enabled=not quiet and not as_json) as step:
-            report = sync.sync(run.store, now=run.now, show=found, progress=step)
+            report = sync.sync(run.store, now=run.now, show=found, progress=step, deadlines=limits)
     except DatabaseBusyError:
         if not quiet:
             raise
