@@ -69,10 +69,21 @@ def test_sync_brings_cast_seasons_and_the_premiere_instant(
     assert len(requests) == 1  # one request per show, everything embedded
     assert "embed" in requests[0]
 
-    cast = json.loads(linked("cast", "heartstopper", "--season", "2", "--json").stdout)
-    actors = {member["actor"]: member["character"] for member in cast["cast"]}
-    assert actors["Olivia Colman"] == "Sarah Nelson"  # new from TVmaze
-    assert actors["Leila Khan"] == "Sahar Zahid"  # hand data kept
+    main = json.loads(linked("cast", "heartstopper", "--main", "--json").stdout)
+    assert (main["main_cast"], main["source"], main["as_of"]) == (True, "TVmaze", "2023-05-24")
+    listed = [(m["actor"], m["character"]) for m in main["cast"]]
+    expected = [
+        (item["person"]["name"], item["character"]["name"])
+        for item in STREAMER["_embedded"]["cast"]
+    ]
+    assert listed == list(dict.fromkeys(expected))  # TVmaze's order, each role once
+    assert all(member["status"] is None for member in main["cast"])
+
+    season = json.loads(linked("cast", "heartstopper", "--season", "2", "--json").stdout)
+    actors = {member["actor"]: member["character"] for member in season["cast"]}
+    assert actors["Leila Khan"] == "Sahar Zahid"  # the season's own cast is kept
+    assert not season["main_cast"]
+    assert {member["source"] for member in season["cast"]}.isdisjoint({"TVmaze"})
 
     doc = json.loads(linked("countdown", "--all", "--json").stdout)
     seasons = {row["season"]: row for row in doc["premieres"]}
@@ -138,7 +149,7 @@ def test_one_failing_source_does_not_stop_the_others(linked: Invoker, server: Lo
     assert result.exit_code == 1
     assert "gone.xml" in result.stderr
     assert "Traceback" not in result.stderr
-    cast = json.loads(linked("cast", "heartstopper", "--json").stdout)
+    cast = json.loads(linked("cast", "heartstopper", "--main", "--json").stdout)
     assert "Olivia Colman" in {member["actor"] for member in cast["cast"]}
 
 
@@ -348,3 +359,63 @@ def test_sync_says_which_feed_a_followed_web_page_names(
     assert result.exit_code == 1, result.output
     assert_clean(result)
     assert f"showtrack feed add heartstopper {server.url('/feeds/rss.xml')}" in result.stderr
+
+
+# --- the main cast over several syncs ------------------------------------------------------
+
+
+def without_cast_member(payload: dict[str, Any], actor: str) -> bytes:
+    changed = copy.deepcopy(payload)
+    changed["_embedded"]["cast"] = [
+        item for item in changed["_embedded"]["cast"] if item["person"]["name"] != actor
+    ]
+    return json.dumps(changed).encode()
+
+
+def test_a_later_sync_replaces_the_sources_main_cast_and_keeps_one_given_by_hand(
+    linked: Invoker, server: LocalServer, tmp_path: Path
+) -> None:
+    hand = {
+        "format": "showtrack/1",
+        "shows": [
+            {
+                "slug": "heartstopper",
+                "title": "Heartstopper",
+                "credits": [{"season": None, "actor": "Yasmin Finney", "character": "Elle"}],
+            }
+        ],
+    }
+    pack = tmp_path / "hand.json"
+    pack.write_text(json.dumps(hand), encoding="utf-8")
+    assert linked("import", str(pack)).exit_code == 0
+    assert linked("sync", env_extra=tvmaze_env(server)).exit_code == 0
+
+    same = linked("sync", "--json", env_extra=tvmaze_env(server, LATER))
+    assert same.exit_code == 0, same.output
+    credits = json.loads(same.stdout)["merge"]["counts"]["credits"]
+    assert (credits["added"], credits["updated"], credits["removed"]) == (0, 0, 0)
+    confirmed = json.loads(linked("cast", "heartstopper", "--main", "--json").stdout)
+    assert confirmed["as_of"] == "2023-05-25"  # the same cast, as of the later sync
+
+    server.static(SHOW_PATH, without_cast_member(STREAMER, "Olivia Colman"))
+    gone = linked("sync", "--json", env_extra=tvmaze_env(server, LATER_STILL))
+    assert gone.exit_code == 0, gone.output
+    assert json.loads(gone.stdout)["merge"]["counts"]["credits"]["removed"] == 1
+    shown = linked("sync", env_extra=tvmaze_env(server, LATER_STILL))
+    assert shown.exit_code == 0
+    actors = {
+        m["actor"]
+        for m in json.loads(linked("cast", "heartstopper", "--main", "--json").stdout)["cast"]
+    }
+    assert "Olivia Colman" not in actors  # TVmaze no longer lists her
+    assert "Yasmin Finney" in actors  # a main cast entered by hand is not TVmaze's to remove
+
+
+def test_cast_main_refuses_a_season_and_says_when_there_is_no_main_cast(invoke: Invoker) -> None:
+    both = invoke("cast", "heartstopper", "--main", "--season", "2")
+    assert both.exit_code == 2
+    assert_clean(both)
+    none = invoke("cast", "heartstopper", "--main")
+    assert none.exit_code == 1
+    assert_clean(none)
+    assert "No main cast is recorded for Heartstopper" in none.stderr

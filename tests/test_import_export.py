@@ -208,7 +208,7 @@ def test_import_from_a_file_into_an_empty_db(tmp_path: Path) -> None:
         "announcements": (2, 0, 0),
     }
     assert report["changes"] == []
-    assert report["by_show"]["the-bear"] == {"added": 7, "updated": 0, "unchanged": 0}
+    assert report["by_show"]["the-bear"] == {"added": 7, "updated": 0, "unchanged": 0, "removed": 0}
     cast = as_json(inv("cast", "the-bear", "--json"))
     assert {m["actor"] for m in cast["cast"]} == {"Jeremy Allen White", "Ayo Edebiri"}
 

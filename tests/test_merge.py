@@ -382,7 +382,7 @@ def test_report_document_shape(runner: Runner, tmp_path: Path) -> None:
     report = import_json(invoke, write(tmp_path / "m.json", pack(seasons=[{"number": 4}])))
     assert set(report["counts"]) == set(TABLES)
     for table in TABLES:
-        assert set(report["counts"][table]) == {"added", "updated", "unchanged"}
+        assert set(report["counts"][table]) == {"added", "updated", "unchanged", "removed"}
     assert counts(report)["seasons"] == (1, 0, 0)
     assert counts(report)["shows"] == (0, 0, 1)
     assert isinstance(report["changes"], list)
@@ -494,3 +494,25 @@ def test_a_hand_edit_with_several_changes_is_one_write(runner: Runner, replaces:
     raw = json.loads(invoke.db.read_text(encoding="utf-8"))
     kinds = [doc["kind"] for doc in raw["announcements"].values()]
     assert kinds.count("change") == 3
+
+
+@pytest.mark.parametrize(
+    ("was", "became", "verb"),
+    [
+        (None, "2023-08-03", "premiere set"),
+        ("2023-08-03", "2023-08-10", "premiere moved"),
+        ("2023-08-03", "2023-08-03T07:00+00:00", "premiere time set"),
+        ("2023-08", "2023-08-03", "premiere narrowed"),
+        ("2023", "2023-08", "premiere narrowed"),
+        ("2023-08", "2023-09-01", "premiere moved"),  # outside the month it said
+        ("2023-08-03", "2023-08", "premiere moved"),  # less exact is not narrower
+        ("2023-08-03T07:00+00:00", "2023-08-03T09:00+00:00", "premiere moved"),
+    ],
+)
+def test_a_premiere_change_says_whether_it_moved_or_became_more_exact(
+    was: str | None, became: str, verb: str
+) -> None:
+    from showtrack.changes import change_headline
+
+    headline = change_headline("Heartstopper", 2, "premiere", was, became)
+    assert headline.startswith(f"Heartstopper season 2 {verb}: ")

@@ -227,19 +227,120 @@ def test_streamer_premieres_keep_the_airstamp_or_only_the_date() -> None:
     assert seasons[4].status == "announced"
 
 
-def test_streamer_cast_becomes_credits_for_each_aired_season() -> None:
-    credits = mapped(load("tvmaze_streamer.json")).dataset.credits
-    seasons = sorted({c.season for c in credits})
-    assert seasons == [1, 2, 3]  # not season 4, which has no episodes or date yet
-    first = [(c.actor, c.character, c.note) for c in credits if c.season == 1]
-    assert first == [
-        ("Kit Connor", "Nick Nelson", None),
-        ("Joe Locke", "Charlie Spring", None),
-        ("Olivia Colman", "Sarah Nelson", None),
-        ("Alice Oseman", "Alice Oseman", None),
-        ("Sample Voice", "The Narrator [red]", "voice"),  # the duplicate is dropped
+def test_streamer_cast_is_the_shows_main_cast_in_billing_order() -> None:
+    data = mapped(load("tvmaze_streamer.json")).dataset
+    credits = data.credits
+    assert {c.season for c in credits} == {None}  # the show's cast, not any season's
+    assert [(c.actor, c.character, c.note, c.order) for c in credits] == [
+        ("Kit Connor", "Nick Nelson", None, 0),
+        ("Joe Locke", "Charlie Spring", None, 1),
+        ("Olivia Colman", "Sarah Nelson", None, 2),
+        ("Alice Oseman", "Alice Oseman", None, 3),
+        ("Sample Voice", "The Narrator [red]", "voice", 4),  # the duplicate is dropped
     ]
     assert all(c.source == "TVmaze" for c in credits)
+    assert all(c.as_of == PartialDate(2024, 6, 1) for c in credits)  # the day of the sync
+    assert all(c.status is None for c in credits)  # returning/new is never made up
+    assert data.main_cast_of == {"heartstopper": "TVmaze"}
+
+
+def payload_with(cast: list[Any], seasons: int = 0) -> dict[str, Any]:
+    return {
+        "id": 9,
+        "name": "Many Seasons",
+        "_embedded": {
+            "cast": cast,
+            "seasons": [{"number": n, "premiereDate": None} for n in range(1, seasons + 1)],
+        },
+    }
+
+
+def person(name: str, character: str | None) -> dict[str, Any]:
+    return {
+        "person": {"name": name},
+        "character": None if character is None else {"name": character},
+    }
+
+
+def test_an_actor_in_two_roles_is_two_credits() -> None:
+    cast = [person("Tatiana Maslany", "Sarah Manning"), person("Tatiana Maslany", "Cosima Niehaus")]
+    credits = mapped(payload_with(cast), slug="orphan-black").dataset.credits
+    assert [(c.character, c.order) for c in credits] == [
+        ("Sarah Manning", 0),
+        ("Cosima Niehaus", 1),
+    ]
+
+
+def test_credits_are_bounded_by_the_cast_not_multiplied_by_the_seasons() -> None:
+    cast = [person(f"Actor {n}", f"Role {n}") for n in range(2_000)]
+    data = mapped(payload_with(cast, seasons=300), slug="many").dataset
+    assert len(data.seasons) == 300
+    assert len(data.credits) == 2_000
+
+
+def test_a_show_with_cast_and_no_seasons_gets_no_season() -> None:
+    data = mapped(payload_with([person("A B", "C")]), slug="castonly").dataset
+    assert data.seasons == []
+    assert [c.season for c in data.credits] == [None]
+
+
+def test_a_cast_read_only_in_part_is_not_taken_as_the_whole_main_cast() -> None:
+    cast = [person("A B", "C"), {"person": "not an object"}]
+    result = mapped(payload_with(cast), slug="partial")
+    assert [c.actor for c in result.dataset.credits] == ["A B"]
+    assert any("cast[1]" in warning for warning in result.warnings)
+    assert result.dataset.main_cast_of == {}  # nobody is removed on the strength of it
+    no_cast = mapped({"id": 9, "name": "No embed"}, slug="none").dataset
+    assert no_cast.main_cast_of == {}
+
+
+def episode(number: int | None, airdate: str, airstamp: str | None = None) -> dict[str, Any]:
+    return {"season": 1, "number": number, "airdate": airdate, "airstamp": airstamp}
+
+
+def one_season(premiere_date: str | None, *episodes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": 9,
+        "name": "Pilot Out Of Order",
+        "network": {"name": "FOX", "country": {"code": "US", "timezone": "America/New_York"}},
+        "_embedded": {
+            "seasons": [{"number": 1, "premiereDate": premiere_date}],
+            "episodes": list(episodes),
+        },
+    }
+
+
+def test_the_premiere_is_premiere_date_refined_by_the_earliest_aired_episode() -> None:
+    # Firefly's way: episode 1 (the pilot) aired last; episode 2 aired on premiereDate.
+    payload = one_season(
+        "2002-09-20",
+        episode(1, "2002-12-20", "2002-12-21T01:00:00+00:00"),
+        episode(2, "2002-09-20", "2002-09-21T00:00:00+00:00"),
+    )
+    (season,) = mapped(payload, slug="firefly").dataset.seasons
+    assert season.premiere is not None
+    assert season.premiere.iso() == "2002-09-20T20:00-04:00"  # episode 2's airing, not the pilot's
+
+
+def test_the_premiere_day_is_not_moved_by_an_episode_on_another_day() -> None:
+    payload = one_season(
+        "2002-09-20",
+        episode(1, "2002-09-27", "2002-09-28T00:00:00+00:00"),
+        episode(None, "2002-09-13", "2002-09-14T00:00:00+00:00"),  # a special before it
+    )
+    (season,) = mapped(payload, slug="firefly").dataset.seasons
+    assert season.premiere == PartialDate(2002, 9, 20)  # premiereDate, at its precision
+
+
+def test_without_premiere_date_the_earliest_aired_regular_episode_dates_the_season() -> None:
+    payload = one_season(
+        None,
+        episode(1, "2002-12-20", "2002-12-21T01:00:00+00:00"),
+        episode(2, "2002-09-20", "2002-09-21T00:00:00+00:00"),
+    )
+    (season,) = mapped(payload, slug="firefly").dataset.seasons
+    assert season.premiere is not None
+    assert season.premiere.iso() == "2002-09-20T20:00-04:00"
 
 
 def test_network_show_times_are_in_the_network_zone() -> None:
@@ -352,15 +453,19 @@ def test_real_silicon_valley_premieres_come_from_airstamp() -> None:
 
 
 def test_real_a_team_cast_with_quotes_in_character_names() -> None:
-    result = mapped(real_json("shows_1058_embed_cast.json"), slug="the-a-team")
+    payload = real_json("shows_1058_embed_cast.json")
+    result = mapped(payload, slug="the-a-team")
     assert result.warnings == []
     assert result.dataset.shows[0].status == "ended"
     credits = result.dataset.credits
-    pairs = [(c.actor, c.character) for c in credits]
-    assert ("Dwight Schultz", 'Capt. H.M. "Howling Mad" Murdock') in pairs
-    assert ("Mr. T", 'Bosco Albert "B.A." Baracus') in pairs
-    assert len(pairs) == 7
-    assert {c.season for c in credits} == {1}  # no seasons in the payload: season 1
+    expected = [
+        (item["person"]["name"], item["character"]["name"]) for item in payload["_embedded"]["cast"]
+    ]
+    assert [(c.actor, c.character) for c in credits] == expected  # every one, in TVmaze's order
+    assert ("Dwight Schultz", 'Capt. H.M. "Howling Mad" Murdock') in expected
+    assert [c.order for c in credits] == list(range(len(expected)))
+    assert {c.season for c in credits} == {None}  # the show's main cast
+    assert result.dataset.seasons == []  # no seasons in the payload: none invented
 
 
 def test_real_episode_without_airdate_is_unknown() -> None:

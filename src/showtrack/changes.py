@@ -22,14 +22,27 @@ def change_headline(
     """'Heartstopper season 2 premiere moved: 3 Aug 2023 -> 10 Aug 2023' and the like."""
     label = title if season is None else f"{title} season {season}"
     if about == "premiere":
-        before, after = _date_text(_partial(was), tz), _date_text(_partial(became), tz)
-        verb = "premiere set" if was is None else "premiere moved"
-        return f"{label} {verb}: {before} -> {after}"
+        old, new = _partial(was), _partial(became)
+        before, after = _date_text(old, tz), _date_text(new, tz)
+        return f"{label} {_premiere_verb(old, new)}: {before} -> {after}"
     if about == "episodes":
         return f"{label} episode count: {was or 'unknown'} -> {became or 'unknown'}"
     if about.startswith("role:"):
         return f"{label}: {about[5:]}'s role changed: {was or 'unknown'} -> {became or 'unknown'}"
     return f"{label} {about}: {was or 'unknown'} -> {became or 'unknown'}"
+
+
+def _premiere_verb(old: PartialDate | None, new: PartialDate | None) -> str:
+    """'set' from TBA, 'time set' when a day gains its time, 'narrowed' when a month
+    or year becomes a day inside it, else 'moved'."""
+    if old is None:
+        return "premiere set"
+    if new is None or new.precision == old.precision:
+        return "premiere moved"
+    inside = old.earliest() <= new.earliest() and new.latest() <= old.latest()
+    if not inside or old.precision == "time":
+        return "premiere moved"
+    return "premiere time set" if new.precision == "time" else "premiere narrowed"
 
 
 def _partial(text: str | None) -> PartialDate | None:

@@ -89,11 +89,17 @@ class CastList(NamedTuple):
 
 
 def cast_of(
-    store: Snapshot, show: Show, *, season: int | None = None, new_only: bool = False
+    store: Snapshot,
+    show: Show,
+    *,
+    season: int | None = None,
+    new_only: bool = False,
+    main_cast: bool = False,
 ) -> CastList:
     """Who is in it, as the sources give it: the cast of a season where it is known
     (the season asked for, else the latest season with cast and a record of its
-    own), otherwise the show's main cast as of the sync that brought it.
+    own), otherwise the show's main cast as of the sync that brought it;
+    ``main_cast`` asks for that main cast whatever the seasons hold.
 
     ``returning``/``new`` come from what a source states, or from the actor's being
     credited in an earlier season by a source that credits seasons: never from a
@@ -102,6 +108,15 @@ def cast_of(
     credits = store.credits(show.slug)
     per_season = [c for c in credits if c.season is not None]
     main = [c for c in credits if c.season is None]
+    if main_cast:  # asked for: the show's main cast, whatever the seasons say
+        if not main:
+            raise NotFoundError(
+                f"No main cast is recorded for {show.title} (a sync of a show linked to "
+                f"TVmaze brings one); 'showtrack cast {show.slug}' shows its season cast."
+            )
+        members = [CastMember(c, _stated(c.status)) for c in _billed(main)]
+        label = _label(main)
+        return CastList(show, None, members, True, label.as_of, label.source)
     recorded = {s.number for s in store.seasons(show.slug)}
     seasons_with_cast = sorted({c.season for c in per_season if c.season is not None})
     if season is None:
@@ -120,8 +135,8 @@ def cast_of(
             for c in _billed(main)
             if not new_only or c.status == "new"
         ]
-        first = main[0]
-        return CastList(show, season, members, True, first.as_of, first.source)
+        label = _label(main)
+        return CastList(show, season, members, True, label.as_of, label.source)
     earlier = {
         normalise(c.actor) for c in per_season if season is not None and (c.season or 0) < season
     }
@@ -136,6 +151,13 @@ def cast_of(
     rank = {"returning": 0, "new": 1, None: 2}
     members.sort(key=lambda m: rank[m.status])  # stable: keeps the billing order within
     return CastList(show, season, members)
+
+
+def _label(main: list[Credit]) -> Credit:
+    """The credit whose source and day label a main cast: the first billed one that
+    says when a source gave it (a sync), else the first billed."""
+    billed = _billed(main)
+    return next((c for c in billed if c.as_of is not None), billed[0])
 
 
 def _stated(status: str | None) -> CastStatus | None:

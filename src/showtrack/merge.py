@@ -34,15 +34,21 @@ TABLES = ("shows", "seasons", "credits", "announcements")  # and "feeds", when a
 
 
 class Counts:
-    __slots__ = ("added", "unchanged", "updated")
+    __slots__ = ("added", "removed", "unchanged", "updated")
 
     def __init__(self) -> None:
         self.added = 0
         self.updated = 0
         self.unchanged = 0
+        self.removed = 0  # main cast a source no longer lists
 
     def to_dict(self) -> dict[str, int]:
-        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+        }
 
 
 class MergeReport:
@@ -65,7 +71,7 @@ class MergeReport:
 
     @property
     def written(self) -> bool:
-        return any(c.added or c.updated for c in self.counts.values())
+        return any(c.added or c.updated or c.removed for c in self.counts.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -190,6 +196,10 @@ class _Planner:
                 )
             new = _merged(old, item, only=self.only)
             if new == old:
+                self.report.count(table, owner, "unchanged")
+                continue
+            if isinstance(new, Credit) and new._replace(as_of=old.as_of) == old:
+                self.changes.put_record(new)  # the same main cast, confirmed as of today
                 self.report.count(table, owner, "unchanged")
                 continue
             on_change(old, new)
@@ -393,10 +403,12 @@ def plan(
         stored = snapshot.all_credits()
         planner.records("credits", incoming.credits, stored, planner.credit_changes)
         kept = {credit.key for credit in incoming.credits}
+        whole = incoming.main_cast_of
         for credit in stored:  # a source's main cast is its whole main cast, as of now
-            if credit.season is None and credit.show in incoming.main_cast_of:
-                if credit.key not in kept:
-                    planner.changes.delete_record(credit)
+            if credit.season is None and credit.key not in kept:
+                if credit.show in whole and credit.source == whole[credit.show]:
+                    planner.changes.delete_record(credit)  # hand-entered main cast stays
+                    planner.report.count("credits", credit.show, "removed")
     if incoming.feeds:
         planner.feeds(incoming.feeds, snapshot.feeds())
     if incoming.announcements or planner.report.changes:

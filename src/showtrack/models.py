@@ -325,8 +325,9 @@ class Dataset:
         self.credits: list[Credit] = credits if credits is not None else []
         self.announcements: list[Announcement] = announcements if announcements is not None else []
         self.feeds: list[Feed] = feeds if feeds is not None else []
-        #: shows whose main cast this brings whole (a sync): main cast it leaves out goes
-        self.main_cast_of: set[str] = set()
+        #: show slug -> source, when this brings that source's whole main cast of the
+        #: show (a sync): that source's main-cast credits it leaves out are removed
+        self.main_cast_of: dict[str, str] = {}
 
     def extend(self, other: "Dataset") -> None:
         self.shows.extend(other.shows)
@@ -334,7 +335,7 @@ class Dataset:
         self.credits.extend(other.credits)
         self.announcements.extend(other.announcements)
         self.feeds.extend(other.feeds)
-        self.main_cast_of |= other.main_cast_of
+        self.main_cast_of.update(other.main_cast_of)
 
     def __repr__(self) -> str:
         return (

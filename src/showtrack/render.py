@@ -309,15 +309,12 @@ def cast_view(doc: dict[str, Any]) -> list[Block]:
     if not doc["cast"]:
         where = "the main cast" if doc["main_cast"] else f"season {doc['season']}"
         return [_text(f"No one matches in {where} of {doc['title']}.")]
-    table = _table(title, "Actor", "Character", "Note", "Status")
+    # A main cast says nothing about seasons: no Status column unless a source stated one.
+    statuses = not doc["main_cast"] or any(member["status"] for member in doc["cast"])
+    table = _table(title, "Actor", "Character", "Note", *(["Status"] * statuses))
     for member in doc["cast"]:
-        _row(
-            table,
-            member["actor"],
-            member["character"] or "unknown",
-            member["note"] or "",
-            member["status"] or "unknown",
-        )
+        cells = [member["actor"], member["character"] or "unknown", member["note"] or ""]
+        _row(table, *cells, *([member["status"] or "unknown"] * statuses))
     return [table]
 
 
@@ -628,9 +625,11 @@ def sync_view(doc: dict[str, Any]) -> list[Block]:
     done = f"Synced {_count(total - failed, 'source')}" + (f", {failed} failed" if failed else "")
     if not merged["by_show"]:
         return [_text(f"{done}: nothing to update.")]
-    table = _table(done, "Show", "Added", "Updated", "Unchanged")
+    removed = any(counts.get("removed") for counts in merged["by_show"].values())
+    table = _table(done, "Show", "Added", "Updated", "Unchanged", *(["Removed"] * removed))
     for show, counts in merged["by_show"].items():
-        _row(table, show, counts["added"], counts["updated"], counts["unchanged"])
+        cells = [counts["added"], counts["updated"], counts["unchanged"]]
+        _row(table, show, *cells, *([counts["removed"]] * removed))
     out: list[Block] = [table]
     for change in merged["changes"]:
         out.append(_text(f"Change: {change}"))

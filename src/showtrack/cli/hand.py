@@ -47,7 +47,11 @@ Timezone = Annotated[
 TvmazeId = Annotated[
     int | None,
     typer.Option(
-        "--tvmaze", min=1, help="TVmaze show id; sync keeps it current.", show_default=False
+        "--tvmaze",
+        min=1,
+        metavar="ID",
+        help="TVmaze show id; sync keeps it current.",
+        show_default=False,
     ),
 ]
 Creator = Annotated[str | None, option("Who created it.", "--creator")]

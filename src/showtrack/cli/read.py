@@ -71,15 +71,21 @@ def cast_command(
         ),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Only cast members new this season.")] = False,
+    main: Annotated[
+        bool,
+        typer.Option("--main", help="The show's main cast as a source (TVmaze) gives it."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Who is in it: actor, character, note, and returning or new.
 
     Example: showtrack cast heartstopper --season 2 --new
     """
+    if main and (season is not None or new):
+        raise UsageError("--main is the show's main cast: it takes no --season or --new.")
     run = run_for(ctx)
     found = core.find_show(run.db, show)
-    result = core.cast_of(run.db, found, season=season, new_only=new)
+    result = core.cast_of(run.db, found, season=season, new_only=new, main_cast=main)
     output(as_json, render.cast_doc(result), render.cast_view)
 
 

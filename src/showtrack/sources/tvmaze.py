@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 from showtrack.dates import MAX_YEAR, MIN_YEAR, PartialDate, zone
 from showtrack.errors import json_problem
-from showtrack.models import SHOW_STATUSES, Credit, Season, Show
+from showtrack.models import SHOW_STATUSES, Credit, Season, Show, name_key
 from showtrack.sources.feeds import html_to_text
 from showtrack.sources.http import FetchResult, SourceError, check_url, fetch, show_url
 from showtrack.sources.jsonfile import LONG, SHORT, SLUG, Dataset
@@ -434,8 +434,10 @@ def map_show(payload: Any, *, slug: str, now: datetime | None = None) -> MappedS
     embedded = _obj(payload.get("_embedded"))
     episodes = _episodes(embedded.get("episodes"), timezone, warnings)
     seasons = _seasons(embedded.get("seasons"), slug, timezone, episodes, now, warnings)
-    credits = _credits(embedded.get("cast"), slug, seasons, warnings)
+    credits, whole = _credits(embedded.get("cast"), slug, now, warnings)
     data = Dataset(shows=[show], seasons=seasons, credits=credits)
+    if whole:  # the whole main cast, read in full: who is no longer in it goes
+        data.main_cast_of[slug] = SOURCE
     return MappedShow(dataset=data, warnings=warnings)
 
 
@@ -511,12 +513,10 @@ def _episodes(value: Any, timezone: str | None, warnings: list[str]) -> list[_Ep
 
 
 def _first_airing(episodes: list[_Episode]) -> PartialDate | None:
-    """The season premiere: the lowest-numbered regular episode, else the earliest special."""
-    numbered = [e for e in episodes if e.number is not None]
-    if numbered:
-        first = min(numbered, key=lambda e: e.number or 0)
-        return first.premiere
-    dated = [e.premiere for e in episodes if e.premiere is not None]
+    """When the season first aired: its earliest-aired regular episode (not its
+    lowest-numbered: a pilot may air out of order), else its earliest special."""
+    numbered = [e.premiere for e in episodes if e.number is not None and e.premiere is not None]
+    dated = numbered or [e.premiere for e in episodes if e.premiere is not None]
     return min(dated, key=lambda d: d.sort_key()) if dated else None
 
 
@@ -590,11 +590,11 @@ def _season(
     group = by_season.get(number, [])
     if season_zone is not None and season_zone != timezone:
         group = [_rezone(e, season_zone) for e in group]
-    first = _first_airing(group)
-    if first is not None and (
-        premiere is None or first.at is not None or first.earliest() != premiere.earliest()
-    ):
-        premiere = first  # the first episode's exact instant refines the season's day
+    first = _first_airing([e for e in group if e.number is not None])
+    if premiere is None:
+        premiere = first  # no premiereDate: when its first regular episode aired
+    elif first is not None and first.at is not None and first.earliest() == premiere.earliest():
+        premiere = first  # that episode's instant refines the day TVmaze gives, never moves it
     runtimes = [e.runtime for e in group if e.runtime is not None]
     return Season(
         show=slug,
@@ -622,17 +622,19 @@ def _rezone(episode: _Episode, zone_name: str) -> _Episode:
     )
 
 
-def _credits(value: Any, slug: str, seasons: list[Season], warnings: list[str]) -> list[Credit]:
-    """TVmaze's main cast, credited in every season that has aired or has episodes.
-
-    TVmaze lists the show's current main cast, not per season; when no season has
-    aired yet, the latest season gets the cast.
-    """
-    aired = [s.number for s in seasons if s.status == "released" or s.episodes]
-    if not aired:
-        aired = [seasons[-1].number] if seasons else [1]
+def _credits(
+    value: Any, slug: str, now: datetime | None, warnings: list[str]
+) -> tuple[list[Credit], bool]:
+    """TVmaze's cast: the show's current main cast (not per season), one credit per
+    person and role, in TVmaze's billing order, "as of" the day of the sync. The
+    flag says whether the whole list was read (a list, nothing skipped or cut)."""
+    if not isinstance(value, list):
+        _items(value, "cast", warnings)
+        return [], False
+    complete = len(value) <= MAX_ITEMS
+    as_of = None if now is None else PartialDate(now.year, now.month, now.day)
     credits: list[Credit] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str]] = set()
     for index, item in enumerate(_items(value, "cast", warnings)):
         where = f"cast[{index}]"
         try:
@@ -647,22 +649,25 @@ def _credits(value: Any, slug: str, seasons: list[Season], warnings: list[str]) 
             voice = item.get("voice") is True
         except ValueError as err:
             warnings.append(f"{where}: {err}; skipped")
+            complete = False
             continue
-        if (actor, character) in seen:
+        role = (name_key(actor), name_key(character or ""))
+        if role in seen:
             continue
-        seen.add((actor, character))
-        for number in aired:
-            credits.append(
-                Credit(
-                    show=slug,
-                    season=number,
-                    actor=actor,
-                    character=character,
-                    note="voice" if voice else None,
-                    source=SOURCE,
-                )
+        seen.add(role)
+        credits.append(
+            Credit(
+                show=slug,
+                season=None,
+                actor=actor,
+                character=character,
+                note="voice" if voice else None,
+                source=SOURCE,
+                order=len(credits),
+                as_of=as_of,
             )
-    return credits
+        )
+    return credits, complete
 
 
 __all__ = [
