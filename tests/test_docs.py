@@ -71,7 +71,7 @@ def test_the_quickstart_shows_what_the_program_prints(
 
 
 #: README lines that need the network or a value only the reader has.
-NEEDS_MORE = ("showtrack search", "showtrack sync", "--tvmaze ID", "pip install")
+NEEDS_MORE = ("showtrack search", "showtrack sync", "--tvmaze ID", "--find", "pip install")
 
 
 def test_every_readme_example_runs_on_the_bundled_data(runner: Callable[..., Invoker]) -> None:
