@@ -205,6 +205,7 @@ def test_import_from_a_file_into_an_empty_db(tmp_path: Path) -> None:
         "shows": (1, 0, 0),
         "seasons": (2, 0, 0),
         "credits": (2, 0, 0),
+        "episodes": (0, 0, 0),
         "announcements": (2, 0, 0),
     }
     assert report["changes"] == []

@@ -25,7 +25,7 @@ Runner = Callable[..., Invoke]
 BUNDLED = Path(showtrack.__file__).parent / "data" / "heartstopper.json"
 LATER = {"SHOWTRACK_NOW": "2023-05-25T09:30:00+01:00"}
 LATER_STILL = {"SHOWTRACK_NOW": "2023-05-26T09:30:00+01:00"}
-TABLES = ("shows", "seasons", "credits", "announcements")
+TABLES = ("shows", "seasons", "credits", "episodes", "announcements")
 
 
 def ok(result: Result) -> Result:
@@ -104,6 +104,7 @@ def test_reimport_of_the_bundled_data_adds_nothing_and_writes_nothing(runner: Ru
         "shows": (0, 0, 1),
         "seasons": (0, 0, len(bundled["seasons"])),
         "credits": (0, 0, len(bundled["credits"])),
+        "episodes": (0, 0, len(bundled["episodes"])),
         "announcements": (0, 0, len(bundled["announcements"])),
     }
     assert report["changes"] == []
@@ -117,7 +118,7 @@ def test_a_shared_pack_imported_twice_adds_once(runner: Runner, tmp_path: Path) 
     ok(friend("init", "--empty"))
 
     first = import_json(friend, tmp_path / "pack.json")
-    assert [added for added, _, _ in counts(first).values()] == [1, 3, 19, 12]
+    assert [added for added, _, _ in counts(first).values()] == [1, 3, 19, 8, 12]
     once = friend.db.read_bytes()
     export_once = exported(friend)
 
@@ -126,6 +127,7 @@ def test_a_shared_pack_imported_twice_adds_once(runner: Runner, tmp_path: Path) 
         "shows": (0, 0, 1),
         "seasons": (0, 0, 3),
         "credits": (0, 0, 19),
+        "episodes": (0, 0, 8),
         "announcements": (0, 0, 12),
     }
     assert friend.db.read_bytes() == once
@@ -202,6 +204,7 @@ def test_changed_facts_update(runner: Runner, tmp_path: Path) -> None:
         "shows": (0, 1, 0),
         "seasons": (0, 1, 0),
         "credits": (0, 1, 0),
+        "episodes": (0, 0, 0),
         "announcements": (0, 1, 0),
     }
     assert report["changes"] == []  # none of these is a fact that gets a change announcement

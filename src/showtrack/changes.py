@@ -25,6 +25,13 @@ def change_headline(
         old, new = _partial(was), _partial(became)
         before, after = _date_text(old, tz), _date_text(new, tz)
         return f"{label} {_premiere_verb(old, new)}: {before} -> {after}"
+    if about.startswith("airs:"):
+        old, new = _partial(was), _partial(became)
+        what = _episode_label(season, about[5:])
+        verb = _premiere_verb(old, new).replace("premiere", "air date")
+        return f"{title} {what} {verb}: {_date_text(old, tz)} -> {_date_text(new, tz)}"
+    if about == "episodes added":
+        return f"{label}: episodes added: {became or 'unknown'}"
     if about == "episodes":
         return f"{label} episode count: {was or 'unknown'} -> {became or 'unknown'}"
     if about.startswith("role:"):
@@ -43,6 +50,13 @@ def _premiere_verb(old: PartialDate | None, new: PartialDate | None) -> str:
     if not inside or old.precision == "time":
         return "premiere moved"
     return "premiere time set" if new.precision == "time" else "premiere narrowed"
+
+
+def _episode_label(season: int | None, subject: str) -> str:
+    """'S2E3' for 'E3'; 'a season 2 special' for a special's subject."""
+    if subject.startswith("E") and subject[1:].isdigit():
+        return f"S{season}{subject}"
+    return f"a season {season} special"
 
 
 def _partial(text: str | None) -> PartialDate | None:

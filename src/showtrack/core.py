@@ -438,6 +438,7 @@ def export_dataset(store: Snapshot, show: Show | None = None) -> Dataset:
         credits=store.credits(slug) if slug is not None else store.all_credits(),
         announcements=store.announcements(slug),
         feeds=[feed for feed in store.feeds(slug) if feed.show in {s.slug for s in shows}],
+        episodes=store.episodes(slug),
     )
 
 

@@ -22,15 +22,17 @@ from showtrack.models import (
     Announcement,
     Credit,
     Dataset,
+    Episode,
     Feed,
     Season,
     Show,
     announcement_id,
+    episode_order,
     name_key,
 )
 from showtrack.store import ChangeSet, Snapshot, Store
 
-TABLES = ("shows", "seasons", "credits", "announcements")  # and "feeds", when a pack has them
+TABLES = ("shows", "seasons", "credits", "episodes", "announcements")  # and "feeds" from a pack
 
 
 class Counts:
@@ -157,6 +159,11 @@ class _Planner:
         if old.status != new.status:
             self.change(new.show, new.number, "status", old.status, new.status)
 
+    def episode_changes(self, old: Episode, new: Episode) -> None:
+        if old.airs != new.airs and new.airs is not None:
+            about = "airs:" + episode_subject(new)
+            self.change(new.show, new.season, about, iso(old.airs), iso(new.airs))
+
     def credit_changes(self, old: Credit, new: Credit) -> None:
         if (old.character or None) != (new.character or None):
             self.change(
@@ -173,7 +180,8 @@ class _Planner:
 
     def records(
         self, table: str, items: list[Any], existing: list[Any], on_change: Callable[..., None]
-    ) -> None:
+    ) -> list[Any]:
+        """Put what is new or changed; returns the records added."""
         stored = {record.key: record for record in existing}
         pending: dict[Any, Any] = {}
         for item in items:
@@ -183,12 +191,14 @@ class _Planner:
         recast = _recast(stored, pending) if table == "credits" else {}
         if table == "credits":
             recast.update(self.recast)
+        added = []
         for key, item in pending.items():
             owner = item.slug if table == "shows" else item.show
             old = stored.get(key) or recast.get(key)
             if old is None:
                 self.changes.put_record(item)
                 self.report.count(table, owner, "added")
+                added.append(item)
                 continue
             if self.must_be_new:
                 raise ShowtrackError(
@@ -207,6 +217,43 @@ class _Planner:
                 self.changes.delete_record(old)
             self.changes.put_record(new)
             self.report.count(table, owner, "updated")
+        return added
+
+    def episodes(self, incoming: Dataset) -> None:
+        """Episodes by their key. A season that had episodes and gains more is news
+        (one change per season); an episode whose air date moves is news, unless it
+        moved with its season's premiere (an all-at-once drop, or the first episode),
+        which the premiere's own change says. A source that brings a show's whole
+        list of episodes removes its own episodes of that show that it no longer lists."""
+        stored = self.snapshot.episodes()
+        had = {(e.show, e.season) for e in stored}
+        before = len(self.report.changes)
+        added = self.records("episodes", incoming.episodes, stored, self.episode_changes)
+        premieres = {
+            (c.show, c.season, c.was, c.became)
+            for c in self.report.changes
+            if c.kind == "change" and c.about == "premiere"
+        }
+        self.report.changes[before:] = [
+            c
+            for c in self.report.changes[before:]
+            if (c.show, c.season, c.was, c.became) not in premieres
+        ]
+        grown: dict[tuple[str, int], list[Episode]] = {}
+        for episode in added:
+            if (episode.show, episode.season) in had:
+                grown.setdefault((episode.show, episode.season), []).append(episode)
+        for (show, season), new in grown.items():
+            labels = ", ".join(e.label for e in sorted(new, key=episode_order))
+            self.change(show, season, "episodes added", None, labels)
+        whole = incoming.episodes_of
+        if whole:
+            kept = {episode.key for episode in incoming.episodes}
+            for episode in stored:
+                if episode.show in whole and episode.source == whole[episode.show]:
+                    if episode.key not in kept:
+                        self.changes.delete_record(episode)
+                        self.report.count("episodes", episode.show, "removed")
 
     def feeds(self, items: list[Feed], existing: list[Feed]) -> None:
         """Followed feeds from a pack: a URL already followed for the show takes the
@@ -305,9 +352,27 @@ def _text(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
+def episode_subject(episode: Episode) -> str:
+    """What an episode's change is about: 'E3', or a special by its key."""
+    if episode.number is not None:
+        return f"E{episode.number}"
+    return "special:" + episode.key[3]
+
+
+def _check_episode_seasons(snapshot: Snapshot, incoming: Dataset, origin: str) -> None:
+    seasons = {s.key for s in snapshot.seasons()} | {s.key for s in incoming.seasons}
+    for episode in incoming.episodes:
+        if (episode.show, episode.season) not in seasons:
+            raise DataError(
+                f"{origin}: an episode of season {episode.season} of {episode.show!r}, a season "
+                "that is not in the database; add the season first."
+            )
+
+
 def _same_subject(one: str | None, other: str | None) -> bool:
-    """Two changes are of the same thing (a role compares the actor as identity)."""
-    if one is None or other is None:
+    """Two changes are of the same thing (a role compares the actor as identity).
+    Episodes added are never folded: each addition is news of its own."""
+    if one is None or other is None or one == "episodes added":
         return False
     if one.startswith("role:") and other.startswith("role:"):
         return name_key(one[5:]) == name_key(other[5:])
@@ -360,6 +425,8 @@ def _describe(table: str, item: Any) -> str:
         return f"A show with slug {item.slug!r}"
     if table == "seasons":
         return f"Season {item.number} of {item.show!r}"
+    if table == "episodes":
+        return f"{item.label} of {item.show!r}"
     return f"{item.actor} in season {item.season} of {item.show!r}"
 
 
@@ -386,6 +453,7 @@ def plan(
     for kind, items in (
         ("season", incoming.seasons),
         ("credit", incoming.credits),
+        ("episode", incoming.episodes),
         ("announcement", incoming.announcements),
     ):
         for item in items:
@@ -409,6 +477,9 @@ def plan(
                 if credit.show in whole and credit.source == whole[credit.show]:
                     planner.changes.delete_record(credit)  # hand-entered main cast stays
                     planner.report.count("credits", credit.show, "removed")
+    if incoming.episodes or incoming.episodes_of:
+        _check_episode_seasons(snapshot, incoming, origin)
+        planner.episodes(incoming)
     if incoming.feeds:
         planner.feeds(incoming.feeds, snapshot.feeds())
     if incoming.announcements or planner.report.changes:

@@ -1,4 +1,4 @@
-"""Plain records: what a show, season, credit, announcement and feed are, and what
+"""Plain records: what a show, season, credit, episode, announcement and feed are, and what
 makes two of them the same record. No I/O.
 
 They are NamedTuples (immutable, ``_replace``, ``_fields``): defining them as
@@ -26,6 +26,7 @@ SEASON_STATUSES = (
 )
 SHOW_STATUSES = ("in development", "running", "to be determined", "ended", "cancelled")
 CREDIT_STATUSES = ("returning", "new")
+EPISODE_KINDS = ("regular", "special")
 ANNOUNCEMENT_KINDS = (
     "filming-started",
     "filming-wrapped",
@@ -168,6 +169,69 @@ class Credit(NamedTuple):
         }
 
 
+class Episode(NamedTuple):
+    """One episode of a season: a regular episode has a number, a special may not.
+    ``airs`` is when it first airs, at the precision a source gives (an exact
+    instant, a day, a month...)."""
+
+    show: str
+    season: int
+    number: int | None
+    title: str | None = None
+    airs: PartialDate | None = None
+    runtime: int | None = None
+    kind: str = "regular"
+    summary: str | None = None
+    source: str | None = None
+
+    @property
+    def key(self) -> tuple[str, int, int | None, str]:
+        """A numbered episode by its number; a special without one by its title (or,
+        untitled, its air date)."""
+        if self.number is not None:
+            return (self.show, self.season, self.number, "")
+        return (self.show, self.season, None, special_key(self.title, iso_or_none(self.airs)))
+
+    @property
+    def label(self) -> str:
+        """'S2E3', or 'S2 special' for a special without a number."""
+        if self.number is None:
+            return f"S{self.season} special"
+        return f"S{self.season}E{self.number}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "show": self.show,
+            "season": self.season,
+            "number": self.number,
+            "title": self.title,
+            "airs": iso_or_none(self.airs),
+            "runtime": self.runtime,
+            "kind": self.kind,
+            "summary": self.summary,
+            "source": self.source,
+        }
+
+
+def episode_order(episode: Episode) -> tuple[Any, ...]:
+    """By season, then when it airs (undated last), then number: an episode aired out
+    of order sits where it aired, and specials between the episodes they aired among."""
+    airs = episode.airs
+    return (
+        episode.show,
+        episode.season,
+        airs is None,
+        airs.sort_key() if airs is not None else (),
+        episode.number is None,
+        episode.number or 0,
+        episode.title or "",
+    )
+
+
+def special_key(title: str | None, airs: str | None) -> str:
+    return name_key(title) if title else (airs or "")
+
+
 def announcement_id(
     show: str, date: PartialDate | None, kind: str, headline: str, salt: str = ""
 ) -> str:
@@ -304,13 +368,22 @@ class Feed(NamedTuple):
         }
 
 
-Record = Show | Season | Credit | Feed
+Record = Show | Season | Credit | Episode | Feed
 
 
 class Dataset:
     """Records to merge: what one import, sync or hand entry brings, already validated."""
 
-    __slots__ = ("announcements", "credits", "feeds", "main_cast_of", "seasons", "shows")
+    __slots__ = (
+        "announcements",
+        "credits",
+        "episodes",
+        "episodes_of",
+        "feeds",
+        "main_cast_of",
+        "seasons",
+        "shows",
+    )
 
     def __init__(
         self,
@@ -319,15 +392,19 @@ class Dataset:
         credits: list[Credit] | None = None,
         announcements: list[Announcement] | None = None,
         feeds: list["Feed"] | None = None,
+        episodes: list[Episode] | None = None,
     ) -> None:
         self.shows: list[Show] = shows if shows is not None else []
         self.seasons: list[Season] = seasons if seasons is not None else []
         self.credits: list[Credit] = credits if credits is not None else []
         self.announcements: list[Announcement] = announcements if announcements is not None else []
         self.feeds: list[Feed] = feeds if feeds is not None else []
+        self.episodes: list[Episode] = episodes if episodes is not None else []
         #: show slug -> source, when this brings that source's whole main cast of the
         #: show (a sync): that source's main-cast credits it leaves out are removed
         self.main_cast_of: dict[str, str] = {}
+        #: the same for episodes: that source's episodes of the show it leaves out go
+        self.episodes_of: dict[str, str] = {}
 
     def extend(self, other: "Dataset") -> None:
         self.shows.extend(other.shows)
@@ -335,12 +412,15 @@ class Dataset:
         self.credits.extend(other.credits)
         self.announcements.extend(other.announcements)
         self.feeds.extend(other.feeds)
+        self.episodes.extend(other.episodes)
         self.main_cast_of.update(other.main_cast_of)
+        self.episodes_of.update(other.episodes_of)
 
     def __repr__(self) -> str:
         return (
             f"Dataset({len(self.shows)} shows, {len(self.seasons)} seasons, "
-            f"{len(self.credits)} credits, {len(self.announcements)} announcements)"
+            f"{len(self.credits)} credits, {len(self.episodes)} episodes, "
+            f"{len(self.announcements)} announcements)"
         )
 
 

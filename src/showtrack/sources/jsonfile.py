@@ -4,7 +4,8 @@ The bundled dataset in ``data/`` and every ``import``/``export`` use it::
 
     {"format": "showtrack/1",
      "shows": [{"slug": "heartstopper", "title": "Heartstopper", ...,
-                "seasons": [...], "credits": [...], "announcements": [...]}]}
+                "seasons": [...], "credits": [...], "episodes": [...],
+                "announcements": [...], "feeds": [...]}]}
 
 Every problem is reported with the file, the record and the field, e.g.
 ``heartstopper.json: shows[0].seasons[1].premiere: '2023-13-01' is not a real date``.
@@ -22,15 +23,18 @@ from showtrack.errors import DataError, json_problem
 from showtrack.models import (
     ANNOUNCEMENT_KINDS,
     CREDIT_STATUSES,
+    EPISODE_KINDS,
     SEASON_STATUSES,
     SHOW_STATUSES,
     Announcement,
     Credit,
     Dataset,
+    Episode,
     Feed,
     Season,
     Show,
     announcement_id,
+    episode_order,
 )
 
 FORMAT = "showtrack/1"
@@ -140,20 +144,21 @@ def _kind(value: Any) -> str:
 SHOW_FIELDS = {
     "slug", "title", "aliases", "network", "country", "language", "genres", "timezone",
     "creator", "based_on", "status", "summary", "source", "tvmaze",
-    "seasons", "credits", "announcements", "feeds",
+    "seasons", "credits", "episodes", "announcements", "feeds",
 }  # fmt: skip
 SEASON_FIELDS = {
     "number", "episodes", "runtime", "premiere", "status", "source_material", "synopsis",
     "source",
 }  # fmt: skip
 CREDIT_FIELDS = {"season", "actor", "character", "note", "status", "source", "order", "as_of"}
+EPISODE_FIELDS = {"season", "number", "title", "airs", "runtime", "kind", "summary", "source"}
 ANNOUNCEMENT_FIELDS = {
     "date", "kind", "season", "headline", "body", "source", "url", "via", "recorded_at", "id",
     "about", "was", "became",
 }  # fmt: skip
 
 
-STORED_SHOW_FIELDS = SHOW_FIELDS - {"seasons", "credits", "announcements", "feeds"}
+STORED_SHOW_FIELDS = SHOW_FIELDS - {"seasons", "credits", "episodes", "announcements", "feeds"}
 ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -214,6 +219,13 @@ def parse_show(value: Any, where: str, data: Dataset) -> None:
         data.seasons.append(season)
     for index, item in enumerate(rec.items("credits")):
         data.credits.append(parse_credit(item, f"{where}.credits[{index}]", slug))
+    episodes: set[Any] = set()
+    for index, item in enumerate(rec.items("episodes")):
+        episode = parse_episode(item, f"{where}.episodes[{index}]", slug, timezone)
+        if episode.key in episodes:
+            raise ValueError(f"{where}.episodes[{index}]: {episode.label} appears twice")
+        episodes.add(episode.key)
+        data.episodes.append(episode)
     for index, item in enumerate(rec.items("announcements")):
         data.announcements.append(parse_announcement(item, f"{where}.announcements[{index}]", slug))
     urls: set[str] = set()
@@ -277,6 +289,28 @@ def parse_credit(value: Any, where: str, show: str) -> Credit:
         source=rec.text("source"),
         order=rec.integer("order", high=1_000_000),
         as_of=as_of,
+    )
+
+
+def parse_episode(value: Any, where: str, show: str, timezone: str | None) -> Episode:
+    """An episode: a regular one has a number; one without a number is a special."""
+    rec = _Record(value, where, EPISODE_FIELDS)
+    season = rec.integer("season", required=True)
+    assert season is not None
+    number = rec.integer("number", low=0, high=100_000)
+    kind = rec.choice("kind", EPISODE_KINDS) or ("regular" if number is not None else "special")
+    if number is None and kind == "regular":
+        raise rec.fail("number", "is required for a regular episode (one without is a special)")
+    return Episode(
+        show=show,
+        season=season,
+        number=number,
+        title=rec.text("title"),
+        airs=rec.date("airs", tz=timezone),
+        runtime=rec.integer("runtime", low=1, high=10_000),
+        kind=kind,
+        summary=rec.text("summary", limit=LONG),
+        source=rec.text("source"),
     )
 
 
@@ -415,21 +449,23 @@ def to_document(data: Dataset) -> dict[str, Any]:
     """The import-format document for a dataset, sorted and stable. Credits keep the
     source's billing: the main cast first, then by season, each in its ``order`` and
     else as they were stored (which is the order of the pack they came from)."""
-    owned: dict[str, tuple[list[Season], list[Credit], list[Announcement], list[Feed]]] = {
-        show.slug: ([], [], [], []) for show in data.shows
+    owned: dict[str, tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]] = {
+        show.slug: ([], [], [], [], []) for show in data.shows
     }  # one pass over each table, not one per show
-    for season in data.seasons:
-        owned.setdefault(season.show, ([], [], [], []))[0].append(season)
-    for credit in data.credits:
-        owned.setdefault(credit.show, ([], [], [], []))[1].append(credit)
-    for item in data.announcements:
-        owned.setdefault(item.show, ([], [], [], []))[2].append(item)
-    for feed in data.feeds:
-        owned.setdefault(feed.show, ([], [], [], []))[3].append(feed)
+    tables: tuple[list[Any], ...] = (
+        data.seasons,
+        data.credits,
+        data.announcements,
+        data.feeds,
+        data.episodes,
+    )
+    for index, table in enumerate(tables):
+        for item in table:
+            owned.setdefault(item.show, ([], [], [], [], []))[index].append(item)
     shows = []
     for show in sorted(data.shows, key=lambda item: item.slug):
         record = _drop_none(show.to_dict())
-        own_seasons, own_credits, own_news, own_feeds = owned[show.slug]
+        own_seasons, own_credits, own_news, own_feeds, own_episodes = owned[show.slug]
         seasons = sorted(own_seasons, key=lambda s: s.number)
         credits = sorted(own_credits, key=_billing)
         news = sorted(
@@ -437,6 +473,11 @@ def to_document(data: Dataset) -> dict[str, Any]:
         )
         record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
         record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]
+        if own_episodes:
+            record["episodes"] = [
+                _without(_drop_none(e.to_dict()), "show")
+                for e in sorted(own_episodes, key=episode_order)
+            ]
         record["announcements"] = [_exported_news(item) for item in news]
         if own_feeds:
             record["feeds"] = [

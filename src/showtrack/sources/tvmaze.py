@@ -18,6 +18,7 @@ show at all raises :class:`SourceError`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -30,7 +31,7 @@ from urllib.parse import quote
 
 from showtrack.dates import MAX_YEAR, MIN_YEAR, PartialDate, zone
 from showtrack.errors import json_problem
-from showtrack.models import SHOW_STATUSES, Credit, Season, Show, name_key
+from showtrack.models import SHOW_STATUSES, Credit, Episode, Season, Show, name_key
 from showtrack.sources.feeds import html_to_text
 from showtrack.sources.http import FetchResult, SourceError, check_url, fetch, show_url
 from showtrack.sources.jsonfile import LONG, SHORT, SLUG, Dataset
@@ -358,6 +359,9 @@ class _Episode:
     number: int | None
     premiere: PartialDate | None
     runtime: int | None
+    title: str | None = None
+    special: bool = False
+    summary: str | None = None
 
 
 def episode_premiere(episode: dict[str, Any], zone_name: str | None) -> PartialDate | None:
@@ -432,12 +436,16 @@ def map_show(payload: Any, *, slug: str, now: datetime | None = None) -> MappedS
         tvmaze=ident,
     )
     embedded = _obj(payload.get("_embedded"))
-    episodes = _episodes(embedded.get("episodes"), timezone, warnings)
+    episodes, all_read = _episodes(embedded.get("episodes"), timezone, warnings)
     seasons = _seasons(embedded.get("seasons"), slug, timezone, episodes, now, warnings)
+    zones = _season_zones(embedded.get("seasons"))
+    models, all_kept = _episode_models(episodes, slug, timezone, zones, seasons, warnings)
     credits, whole = _credits(embedded.get("cast"), slug, now, warnings)
-    data = Dataset(shows=[show], seasons=seasons, credits=credits)
+    data = Dataset(shows=[show], seasons=seasons, credits=credits, episodes=models)
     if whole:  # the whole main cast, read in full: who is no longer in it goes
         data.main_cast_of[slug] = SOURCE
+    if all_read and all_kept:  # the same for the episodes
+        data.episodes_of[slug] = SOURCE
     return MappedShow(dataset=data, warnings=warnings)
 
 
@@ -490,7 +498,9 @@ def _items(value: Any, name: str, warnings: list[str]) -> list[Any]:
     return value[:MAX_ITEMS]
 
 
-def _episodes(value: Any, timezone: str | None, warnings: list[str]) -> list[_Episode]:
+def _episodes(value: Any, timezone: str | None, warnings: list[str]) -> tuple[list[_Episode], bool]:
+    """The payload's episodes, and whether every one of them was read."""
+    complete = isinstance(value, list) and len(value) <= MAX_ITEMS
     episodes: list[_Episode] = []
     for index, item in enumerate(_items(value, "episodes", warnings)):
         where = f"episodes[{index}]"
@@ -499,23 +509,68 @@ def _episodes(value: Any, timezone: str | None, warnings: list[str]) -> list[_Ep
                 raise ValueError(f"expected an object, got {_kind(item)}")
             season = _int(item.get("season"), "season", required=True)
             assert season is not None
+            number = _int(item.get("number"), "number")
+            kind = _text(item.get("type"), "type", limit=100)
             episodes.append(
                 _Episode(
                     season=season,
-                    number=_int(item.get("number"), "number"),
+                    number=number,
                     premiere=episode_premiere(item, timezone),
                     runtime=_int(item.get("runtime"), "runtime", low=1, high=10_000),
+                    title=_text(item.get("name"), "name"),
+                    special=number is None or (kind is not None and "special" in kind),
+                    summary=_text(item.get("summary"), "summary", limit=LONG, html=True),
                 )
             )
         except ValueError as err:
             warnings.append(f"{where}: {err}; skipped")
-    return episodes
+            complete = False
+    return episodes, complete
+
+
+def _episode_models(
+    episodes: list[_Episode],
+    slug: str,
+    timezone: str | None,
+    zones: dict[int, str],
+    seasons: list[Season],
+    warnings: list[str],
+) -> tuple[list[Episode], bool]:
+    """Episodes as showtrack keeps them, each in its season's zone; an episode seen
+    twice (the same number, or a special with the same title) is kept once."""
+    known = {season.number for season in seasons}
+    models: list[Episode] = []
+    seen: set[Any] = set()
+    complete = True
+    for raw in episodes:
+        zone_name = zones.get(raw.season)
+        if zone_name is not None and zone_name != timezone:
+            raw = _rezone(raw, zone_name)
+        episode = Episode(
+            show=slug,
+            season=raw.season,
+            number=raw.number,
+            title=raw.title,
+            airs=raw.premiere,
+            runtime=raw.runtime,
+            kind="special" if raw.special else "regular",
+            summary=raw.summary,
+            source=SOURCE,
+        )
+        if episode.season not in known or episode.key in seen:
+            what = "twice" if episode.season in known else "in a season that was skipped"
+            warnings.append(f"episodes: {episode.label} {episode.title or ''} {what}; skipped")
+            complete = False
+            continue
+        seen.add(episode.key)
+        models.append(episode)
+    return models, complete
 
 
 def _first_airing(episodes: list[_Episode]) -> PartialDate | None:
     """When the season first aired: its earliest-aired regular episode (not its
     lowest-numbered: a pilot may air out of order), else its earliest special."""
-    numbered = [e.premiere for e in episodes if e.number is not None and e.premiere is not None]
+    numbered = [e.premiere for e in episodes if not e.special and e.premiere is not None]
     dated = numbered or [e.premiere for e in episodes if e.premiere is not None]
     return min(dated, key=lambda d: d.sort_key()) if dated else None
 
@@ -590,7 +645,7 @@ def _season(
     group = by_season.get(number, [])
     if season_zone is not None and season_zone != timezone:
         group = [_rezone(e, season_zone) for e in group]
-    first = _first_airing([e for e in group if e.number is not None])
+    first = _first_airing([e for e in group if not e.special])
     if premiere is None:
         premiere = first  # no premiereDate: when its first regular episode aired
     elif first is not None and first.at is not None and first.earliest() == premiere.earliest():
@@ -609,16 +664,29 @@ def _season(
     )
 
 
+def _season_zones(value: Any) -> dict[int, str]:
+    """Seasons that air on another channel than the show, with that channel's zone."""
+    zones: dict[int, str] = {}
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        number = item.get("number")
+        try:
+            _name, _code, zone_name = _channel(item)
+        except ValueError:
+            continue
+        if isinstance(number, int) and not isinstance(number, bool) and zone_name is not None:
+            zones[number] = zone_name
+    return zones
+
+
 def _rezone(episode: _Episode, zone_name: str) -> _Episode:
     premiere = episode.premiere
     if premiere is None or premiere.at is None:
         return episode
     local = premiere.at.astimezone(zone(zone_name))
-    return _Episode(
-        season=episode.season,
-        number=episode.number,
-        premiere=PartialDate(local.year, local.month, local.day, at=local),
-        runtime=episode.runtime,
+    return dataclasses.replace(
+        episode, premiere=PartialDate(local.year, local.month, local.day, at=local)
     )
 
 

@@ -30,10 +30,12 @@ from showtrack.models import (
     Checks,
     Credit,
     Dataset,
+    Episode,
     Feed,
     Record,
     Season,
     Show,
+    episode_order,
 )
 from showtrack.store import codec, durable, layout, migrations, reading
 from showtrack.store.durable import LOCK_TIMEOUT, atomic_write
@@ -51,8 +53,14 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-HEAD = ("shows", "seasons", "credits", "feeds")
-TABLE_OF: dict[type, str] = {Show: "shows", Season: "seasons", Credit: "credits", Feed: "feeds"}
+HEAD = ("shows", "seasons", "credits", "feeds", "episodes")
+TABLE_OF: dict[type, str] = {
+    Show: "shows",
+    Season: "seasons",
+    Credit: "credits",
+    Feed: "feeds",
+    Episode: "episodes",
+}
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -172,6 +180,34 @@ class Snapshot:
 
     def feeds(self, show: str | None = None) -> list[Feed]:
         return [f for f in self._all("feeds") if show is None or f.show == show]
+
+    def episodes(self, show: str | None = None, season: int | None = None) -> list[Episode]:
+        """Episodes (of ``show``, of its ``season``), in season and air order. Only the
+        records asked for are built and checked; the whole table when none is named."""
+        if show is None or "episodes" in self._cache:
+            found = [
+                e
+                for e in self._all("episodes")
+                if (show is None or e.show == show) and (season is None or e.season == season)
+            ]
+        else:
+            docs = [
+                (doc_id, doc)
+                for doc_id, doc in self._docs("episodes").items()
+                if doc.get("show") == show and (season is None or doc.get("season") == season)
+            ]
+            found = self._build("episodes", docs)
+            if found and show not in self._slugs():
+                raise codec.damaged(
+                    self.path, f"episodes: a record of {show!r}, a show that is not in the database"
+                )
+            keys = [episode.key for episode in found]
+            if len(set(keys)) != len(keys):
+                twice = next(key for key in keys if keys.count(key) > 1)
+                raise codec.damaged(
+                    self.path, f"episodes: two records are the same one ({twice!r})"
+                )
+        return sorted(found, key=episode_order)
 
     def linked_shows(self) -> list[Show]:
         """Shows with a TVmaze id, which sync keeps current."""
@@ -319,7 +355,7 @@ class ChangeSet:
     @classmethod
     def of(cls, data: Dataset) -> ChangeSet:
         changes = cls()
-        records: list[Record] = [*data.shows, *data.seasons, *data.credits]
+        records: list[Record] = [*data.shows, *data.seasons, *data.credits, *data.episodes]
         for record in records:
             changes.put_record(record)
         for item in data.announcements:
@@ -412,6 +448,9 @@ class Store:
 
     def feeds(self, show: str | None = None) -> list[Feed]:
         return self.snapshot.feeds(show)
+
+    def episodes(self, show: str | None = None, season: int | None = None) -> list[Episode]:
+        return self.snapshot.episodes(show, season)
 
     def linked_shows(self) -> list[Show]:
         return self.snapshot.linked_shows()
@@ -535,7 +574,8 @@ def _read(path: Path) -> Snapshot:
     for table in HEAD:
         docs = loaded.head.get(table, {})
         if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
-            if not (version < 2 and table == "feeds" and table not in loaded.head):
+            added = {"feeds": 2, "episodes": 6}  # tables an older file does not have yet
+            if not (version < added.get(table, 0) and table not in loaded.head):
                 raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
     if version == SCHEMA_VERSION:
         return Snapshot(path, loaded)

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from showtrack.errors import DatabaseError
-from showtrack.models import Announcement, Credit, Feed, Season, Show, name_key
+from showtrack.models import (
+    Announcement,
+    Credit,
+    Episode,
+    Feed,
+    Season,
+    Show,
+    name_key,
+    special_key,
+)
 
 SHORT = 500
 ID_LENGTH = 16
@@ -71,6 +80,14 @@ def credit_from(doc: Any, where: str) -> Credit:
     if not isinstance(doc, dict):
         raise ValueError(f"{where}: expected an object")
     return parse_credit(_without(doc, "show"), where, _owner(doc, where))
+
+
+def episode_from(doc: Any, where: str) -> Episode:
+    from showtrack.sources.jsonfile import parse_episode
+
+    if not isinstance(doc, dict):
+        raise ValueError(f"{where}: expected an object")
+    return parse_episode(_without(doc, "show"), where, _owner(doc, where), None)
 
 
 def announcement_from(doc: Any, where: str) -> Announcement:
@@ -144,6 +161,7 @@ BUILDERS = {
     "seasons": season_from,
     "credits": credit_from,
     "feeds": feed_from,
+    "episodes": episode_from,
     "announcements": announcement_from,
 }
 
@@ -153,7 +171,7 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def to_doc(record: Show | Season | Credit | Feed) -> dict[str, Any]:
+def to_doc(record: Show | Season | Credit | Episode | Feed) -> dict[str, Any]:
     return record.to_dict()
 
 
@@ -182,4 +200,17 @@ def raw_key(table: str, doc: dict[str, Any]) -> Any:
         )
     if table == "feeds":
         return (doc["show"], doc["url"])
+    if table == "episodes":
+        if doc.get("number") is not None:
+            return (doc["show"], doc["season"], doc["number"], "")
+        title = doc.get("title")
+        airs = doc.get("airs")
+        return (
+            doc["show"],
+            doc["season"],
+            None,
+            special_key(
+                title if isinstance(title, str) else None, airs if isinstance(airs, str) else None
+            ),
+        )
     return doc["id"]

@@ -5,7 +5,7 @@ The file is TinyDB's JSON layout, ``{"table": {"doc_id": {...}}}``, which
 tables in a fixed order and the announcements table last::
 
     {"state":{"1":{...}},"shows":{...},"seasons":{...},"credits":{...},
-     "feeds":{...},"announcements":{"1":{"id":...,"seq":1,...},"2":{...}}}
+     "feeds":{...},"episodes":{...},"announcements":{"1":{"id":...,"seq":1,...},...}}
 
 Announcements are keyed by their ``seq``, in increasing order. Two speed-ups
 rest on that layout, and both fall back to parsing everything when the file is
@@ -38,7 +38,7 @@ from showtrack.errors import DatabaseError, json_problem
 from showtrack.store import durable
 
 NEWS = "announcements"
-HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds")
+HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds", "episodes")
 NEWS_KEY = b',"announcements":'
 SMALL_JSON = 256 * 1024  # below this the stdlib parses as fast as orjson can be imported
 CHUNK = 1 << 20

@@ -16,7 +16,7 @@ from typing import Any
 from showtrack.errors import DatabaseError
 from showtrack.models import Check, Checks, name_key
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 Raw = dict[str, Any]
 
@@ -157,12 +157,19 @@ def m005_main_cast(raw: Raw) -> Checks | None:
     return None
 
 
+def m006_episodes(raw: Raw) -> Checks | None:
+    """Add the episodes table: one record per episode of a season."""
+    raw.setdefault("episodes", {})
+    return None
+
+
 MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m001_initial,
     m002_feeds,
     m003_sequence,
     m004_checked_values,
     m005_main_cast,
+    m006_episodes,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
