@@ -125,6 +125,9 @@ COUNTDOWN_KEYS = {
     "title",
     "season",
     "status",
+    "phase",
+    "airs",
+    "next",
     "premiere",
     "precision",
     "display",
@@ -158,8 +161,19 @@ def test_countdown_json(runner: Runner) -> None:
         "days_max": 71,
         "hours": None,
         "minutes": None,
+        "phase": "premiere",
+        "airs": "2023-08-03",
+        "next": {
+            "label": "S2E1–E8",
+            "count": 8,
+            "airs": "2023-08-03",
+            "finale": True,
+            "all_at_once": True,
+            "episodes": [{"number": n, "label": f"S2E{n}", "title": None} for n in range(1, 9)],
+        },
     }
     assert (s3["season"], s3["state"], s3["premiere"], s3["days"]) == (3, "tba", None, None)
+    assert (s3["phase"], s3["next"]) == ("premiere", None)
 
 
 def test_countdown_as_of_and_tz(runner: Runner) -> None:

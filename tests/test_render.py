@@ -87,10 +87,10 @@ def test_cast_season_without_cast(runner: Callable[..., Callable[..., Result]]) 
 
 COUNTDOWN = """\
 Premieres as of Wed 24 May 2023 12:00 BST (Europe/London)
-Show           Season   Premiere         Countdown
-───────────────────────────────────────────────────
-Heartstopper   S2       Thu 3 Aug 2023   in 71 days
-Heartstopper   S3       TBA              TBA
+Show           Season               Premiere         Countdown
+───────────────────────────────────────────────────────────────
+Heartstopper   S2, all 8 episodes   Thu 3 Aug 2023   in 71 days
+Heartstopper   S3                   TBA              TBA
 """
 
 
@@ -100,11 +100,11 @@ def test_countdown_table(runner: Callable[..., Callable[..., Result]]) -> None:
 
 COUNTDOWN_ALL = """\
 Premieres as of Wed 24 May 2023 12:00 BST (Europe/London)
-Show           Season   Premiere         Countdown
-───────────────────────────────────────────────────
-Heartstopper   S1       date unknown     released
-Heartstopper   S2       Thu 3 Aug 2023   in 71 days
-Heartstopper   S3       TBA              TBA
+Show           Season               Premiere         Countdown
+───────────────────────────────────────────────────────────────
+Heartstopper   S1                   date unknown     released
+Heartstopper   S2, all 8 episodes   Thu 3 Aug 2023   in 71 days
+Heartstopper   S3                   TBA              TBA
 """
 
 
@@ -114,10 +114,10 @@ def test_countdown_all_table(runner: Callable[..., Callable[..., Result]]) -> No
 
 COUNTDOWN_ON_THE_DAY = """\
 Premieres as of Thu 3 Aug 2023 00:00 BST (Europe/London)
-Show           Season   Premiere         Countdown
-──────────────────────────────────────────────────
-Heartstopper   S2       Thu 3 Aug 2023   today
-Heartstopper   S3       TBA              TBA
+Show           Season               Premiere         Countdown
+──────────────────────────────────────────────────────────────
+Heartstopper   S2, all 8 episodes   Thu 3 Aug 2023   today
+Heartstopper   S3                   TBA              TBA
 """
 
 
@@ -207,9 +207,9 @@ def test_timeline_table(runner: Callable[..., Callable[..., Result]]) -> None:
 
 
 SHOWS = """\
-Show           Network   Status    Seasons     Next premiere
-─────────────────────────────────────────────────────────────────────────────
-Heartstopper   Netflix   running   3 (1 out)   S2 Thu 3 Aug 2023 (in 71 days)
+Show           Network   Status    Seasons     Next
+──────────────────────────────────────────────────────────────────────────────────────────────
+Heartstopper   Netflix   running   3 (1 out)   S2, all 8 episodes, Thu 3 Aug 2023 (in 71 days)
 """
 
 
@@ -219,13 +219,13 @@ def test_shows_table(runner: Callable[..., Callable[..., Result]]) -> None:
 
 SHOW = """\
 Heartstopper
-Network        Netflix
-Country        GB
-Genre          Teen drama
-Created by     Alice Oseman
-Based on       Heartstopper, the graphic novel by Alice Oseman
-Status         running
-Next premiere  S2 Thu 3 Aug 2023 (in 71 days)
+Network     Netflix
+Country     GB
+Genre       Teen drama
+Created by  Alice Oseman
+Based on    Heartstopper, the graphic novel by Alice Oseman
+Status      running
+Next        S2, all 8 episodes, Thu 3 Aug 2023 (in 71 days)
 
 A British teen drama on Netflix. Charlie Spring, who is openly gay and has been bullied for it, and
 Nick Nelson become friends after being put in the same class, and the friendship grows into more
@@ -326,7 +326,7 @@ def test_show_seasons_table_gives_a_timed_premiere_in_the_viewers_zone(
     invoke = runner(make_db(NIGHT_SHOW))
     page = table(invoke("show", "night-show"))
     assert (
-        "S1 Thu 3 Aug 2023 08:00 BST (Thu 3 Aug 00:00 PDT show's time) (in 70 days 20 hours)"
+        "S1, Thu 3 Aug 2023 08:00 BST (Thu 3 Aug 00:00 PDT show's time) (in 70 days 20 hours)"
         in page
     )
     season_row = next(line for line in page.splitlines() if line.startswith("S1 "))

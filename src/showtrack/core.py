@@ -5,7 +5,7 @@ Nothing here prints, reads the clock, writes, or knows how the store keeps its f
 """
 
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from showtrack.dates import Countdown, PartialDate, countdown
 from showtrack.errors import AmbiguousShowError, NotFoundError, ShowNotFoundError
@@ -15,6 +15,7 @@ from showtrack.models import (
     Checks,
     Credit,
     Dataset,
+    Episode,
     Season,
     Show,
     name_key,
@@ -172,23 +173,116 @@ def _billed(credits: list[Credit]) -> list[Credit]:
 # --- countdown ---------------------------------------------------------------------
 
 
+Phase = Literal["premiere", "airing", "released"]
+
+
+class NextUp(NamedTuple):
+    """The next airing of a season: one episode, or several at one instant (none:
+    more episodes are to come but none is listed yet)."""
+
+    episodes: tuple[Episode, ...]
+    airs: PartialDate | None
+    finale: bool  # the season's last episode is among them (its episode count is known)
+    whole_season: bool  # every episode of the season at once (an all-at-once drop)
+
+
+class Progress(NamedTuple):
+    phase: Phase
+    next: NextUp | None  # the next airing, before the premiere or while airing
+    first: PartialDate | None  # when its first episode airs or aired, if dated
+
+
 class Premiere(NamedTuple):
+    """A countdown row: a season before its premiere, while it airs (counted to its
+    next episode), or released. ``when`` is what the countdown counts to."""
+
     show: Show
     season: Season
     countdown: Countdown
+    phase: Phase = "premiere"
+    next: NextUp | None = None
+    when: PartialDate | None = None
 
 
 def _premiere_order(row: Premiere, tz: tzinfo) -> tuple[int, date, float, str, int]:
     """TBA-released first, then dated by day in the viewer's zone and exact time, TBA last."""
-    premiere = row.season.premiere
+    counted = row.when
     title = row.show.title.casefold()
-    if premiere is None:
+    if counted is None:
         group = -1 if row.countdown.state == "released" else 1
         return (group, date.min, 0.0, title, row.season.number)
-    if premiere.at is not None:
-        day = premiere.at.astimezone(tz).date()
-        return (0, day, premiere.at.timestamp(), title, row.season.number)
-    return (0, premiere.earliest(), 0.0, title, row.season.number)
+    if counted.at is not None:
+        day = counted.at.astimezone(tz).date()
+        return (0, day, counted.at.timestamp(), title, row.season.number)
+    return (0, counted.earliest(), 0.0, title, row.season.number)
+
+
+def _aired(episode: Episode, now: datetime, tz: tzinfo) -> bool:
+    return episode.airs is not None and countdown(episode.airs, now=now, tz=tz).state == "released"
+
+
+def _airing_key(episode: Episode) -> tuple[Any, ...]:
+    return episode.airs.sort_key() if episode.airs is not None else ()
+
+
+def season_progress(
+    season: Season, episodes: list[Episode], *, now: datetime, tz: tzinfo
+) -> Progress:
+    """Where a season is, from its regular episodes: before its first airing,
+    airing, or released. The finale is marked only when the season's episode count
+    is known. Without dated episodes the phase is "premiere" with nothing next: the
+    premiere alone says where the season is."""
+    regular = [e for e in episodes if e.kind == "regular"]
+    dated = sorted((e for e in regular if e.airs is not None), key=_airing_key)
+    if not dated:
+        return Progress("premiere", None, None)
+    first = dated[0].airs
+    total = season.episodes
+    pending = [e for e in regular if not _aired(e, now, tz)]
+    if len(pending) == len(regular):
+        return Progress("premiere", _together(regular, dated[0], total), first)
+    if not pending:
+        listed = max((e.number or 0 for e in regular), default=0)
+        if total is not None and listed < total:  # more to come, none listed yet
+            return Progress("airing", NextUp((), None, False, False), first)
+        last = dated[-1]
+        aired = countdown(last.airs, now=now, tz=tz) if last.airs is not None else None
+        if aired is not None and aired.days == 0 and last.airs is not None and last.airs.at:
+            return Progress("released", _together(regular, last, total, regular), first)
+        return Progress("released", None, first)  # the last airing is not today
+    coming = sorted((e for e in pending if e.airs is not None), key=_airing_key)
+    if not coming:  # the next one is listed but not dated
+        return Progress(
+            "airing", NextUp((pending[0],), None, _finale(pending[0], total), False), first
+        )
+    return Progress("airing", _together(pending, coming[0], total, regular), first)
+
+
+def _together(
+    pending: list[Episode],
+    first: Episode,
+    total: int | None,
+    season: list[Episode] | None = None,
+) -> NextUp:
+    """``first`` and the pending episodes that air at the same moment."""
+    group = tuple(e for e in pending if e.airs == first.airs)
+    everything = season if season is not None else pending
+    whole = len(group) > 1 and len(group) == len(everything) and total in (None, len(group))
+    return NextUp(group, first.airs, any(_finale(e, total) for e in group), whole)
+
+
+def _finale(episode: Episode, total: int | None) -> bool:
+    return total is not None and episode.number == total
+
+
+_RANK = {"time": 0, "day": 1, "month": 2, "year": 3}
+
+
+def _finer(one: PartialDate | None, other: PartialDate | None) -> PartialDate | None:
+    """The more exact of two dates (``one`` on a tie or when the other is unknown)."""
+    if one is None or other is None:
+        return one or other
+    return other if _RANK[other.precision] < _RANK[one.precision] else one
 
 
 def as_of_now(season: Season, *, now: datetime, tz: tzinfo) -> Season:
@@ -209,14 +303,20 @@ def countdowns(
     show: Show | None = None,
     include_all: bool = False,
 ) -> list[Premiere]:
-    """Upcoming premieres, soonest first, undated (TBA) seasons last.
+    """What is coming up, soonest first, undated (TBA) seasons last.
 
-    By default each show contributes its next dated premiere and its renewed
-    seasons that have no date. ``include_all`` adds every season, released ones too.
+    By default each show contributes its seasons that are airing (counted to their
+    next episode), its next dated premiere (kept on the day it airs, once started),
+    and its renewed seasons that have no date. ``include_all`` adds every season,
+    released ones too. Episodes are read only for seasons that are still to air.
     """
     shows = [show] if show is not None else store.shows()
     by_slug = {item.slug: item for item in shows}
     seasons = store.seasons(show.slug if show is not None else None)
+    today = now.astimezone(tz).date()
+    episodes = store.airing_episodes(
+        (today - timedelta(days=2)).isoformat(), show.slug if show is not None else None
+    )
     rows: list[Premiere] = []
     next_dated: dict[str, Premiere] = {}
     for stored in seasons:
@@ -224,21 +324,118 @@ def countdowns(
         if owner is None:
             continue
         season = as_of_now(stored, now=now, tz=tz)
-        state = countdown(season.premiere, now=now, tz=tz)
-        if season.premiere is None and season.status in ("released", "cancelled"):
-            state = Countdown("released", season.status)
-        row = Premiere(owner, season, state)
-        if include_all:
+        progress = season_progress(season, episodes.get(season.key, []), now=now, tz=tz)
+        up = progress.next
+        if progress.phase == "airing":
+            assert up is not None
+            counted = up.airs
+            state = (
+                countdown(counted, now=now, tz=tz)
+                if counted is not None
+                else Countdown("tba", "next episode TBA")
+            )
+        elif progress.phase == "released" and up is not None:  # its last airing was today
+            counted = up.airs
+            state = countdown(counted, now=now, tz=tz)
+        else:
+            premiere = up.airs if up is not None else progress.first
+            counted = _finer(season.premiere, premiere)
+            state = countdown(counted, now=now, tz=tz)
+            if counted is None and (
+                progress.phase == "released" or season.status in ("released", "cancelled")
+            ):
+                state = Countdown("released", season.status or "released")
+        row = Premiere(owner, season, state, progress.phase, up, counted)
+        if include_all or progress.phase == "airing" or state.state == "tba":
             rows.append(row)
-        elif state.state == "tba":
-            rows.append(row)
-        elif state.state in ("upcoming", "today"):
+        elif state.state in ("upcoming", "today") or _started_today(state, counted):
             best = next_dated.get(owner.slug)
             if best is None or _premiere_order(row, tz) < _premiere_order(best, tz):
                 next_dated[owner.slug] = row
     rows.extend(next_dated.values())
     rows.sort(key=lambda row: _premiere_order(row, tz))
     return rows
+
+
+def _started_today(state: Countdown, counted: PartialDate | None) -> bool:
+    """A timed premiere that has begun today stays in the default view for the day."""
+    return (
+        state.state == "released"
+        and state.days == 0
+        and counted is not None
+        and counted.at is not None
+    )
+
+
+# --- episodes -------------------------------------------------------------------------
+
+
+class EpisodeRow(NamedTuple):
+    episode: Episode
+    countdown: Countdown  # released: aired; today / upcoming; tba: not dated
+    premiere: bool  # among the season's first airing
+    finale: bool  # the season's last episode (its episode count is known)
+
+
+class EpisodeList(NamedTuple):
+    show: Show
+    season: Season | None  # the season listed (None: the show has no episodes)
+    rows: list[EpisodeRow]
+    seasons: list[int]  # the seasons that have episodes
+
+
+def episodes_of(
+    store: Snapshot, show: Show, *, season: int | None = None, now: datetime, tz: tzinfo
+) -> EpisodeList:
+    """A season's episodes in air order, each aired or to come, with the premiere and
+    the finale marked. Without ``season``: the season airing now, else the next one
+    to air, else the latest with episodes."""
+    seasons = {s.number: as_of_now(s, now=now, tz=tz) for s in store.seasons(show.slug)}
+    everything = store.episodes(show.slug)
+    with_episodes = sorted({e.season for e in everything})
+    if season is not None and season not in seasons:
+        listed = ", ".join(str(n) for n in sorted(seasons)) or "none"
+        raise NotFoundError(f"{show.title} has no season {season} (known seasons: {listed}).")
+    if season is None:
+        season = _current_season(seasons, everything, now=now, tz=tz)
+        if season is None:
+            return EpisodeList(show, None, [], with_episodes)
+    chosen = seasons[season]
+    episodes = [e for e in everything if e.season == season]
+    regular = [e for e in episodes if e.kind == "regular" and e.airs is not None]
+    first = min((e.airs for e in regular if e.airs), key=lambda d: d.sort_key(), default=None)
+    rows = [
+        EpisodeRow(
+            e,
+            countdown(e.airs, now=now, tz=tz),
+            e.kind == "regular" and first is not None and e.airs == first,
+            e.kind == "regular" and _finale(e, chosen.episodes),
+        )
+        for e in episodes
+    ]
+    return EpisodeList(show, chosen, rows, with_episodes)
+
+
+def _current_season(
+    seasons: dict[int, Season], episodes: list[Episode], *, now: datetime, tz: tzinfo
+) -> int | None:
+    by_season: dict[int, list[Episode]] = {}
+    for episode in episodes:
+        if episode.season in seasons:
+            by_season.setdefault(episode.season, []).append(episode)
+    if not by_season:
+        return None
+    phases = {
+        number: season_progress(seasons[number], group, now=now, tz=tz)
+        for number, group in by_season.items()
+    }
+    airing = [number for number, p in phases.items() if p.phase == "airing"]
+    if airing:
+        return min(airing)
+    coming = [number for number, p in phases.items() if p.phase == "premiere"]
+    if coming:
+        return min(coming)
+    return max(by_season)
 
 
 def next_premiere(store: Snapshot, show: Show, *, now: datetime, tz: tzinfo) -> Premiere | None:
@@ -448,9 +645,16 @@ def calendar_events(
     *,
     milestones: bool = False,
     changes: bool = False,
+    episodes: bool = False,
+    spoilers: bool = True,
 ) -> tuple[list["CalendarEvent"], int]:
-    """Premieres known to the day, dated milestones and dated changes if asked; the
-    count of premieres skipped.
+    """Premieres known to the day, dated milestones, dated changes and episodes if
+    asked; the count of premieres skipped.
+
+    With ``episodes`` every airing known to the day is an event: one per episode,
+    and one for episodes that air together (an all-at-once drop), the first airing
+    being the premiere's own event. Without ``spoilers`` no event carries an
+    episode title, an episode summary or a season synopsis.
 
     A change (a moved premiere, a new status) is news about our own records rather
     than something that happens to the show, so it stays out of the milestones
@@ -466,11 +670,22 @@ def calendar_events(
         owner = shows.get(season.show)
         if owner is None:
             continue
-        if season.premiere is None or season.premiere.precision in ("month", "year"):
-            if season.status not in ("released", "cancelled") or season.premiere is not None:
+        airings = _airings(store.episodes(season.show, season.number)) if episodes else []
+        premiere = season.premiere
+        first: tuple[Episode, ...] = ()
+        if airings:
+            day, group = airings[0]
+            if premiere is None or premiere.earliest() == day.earliest():
+                premiere = _finer(premiere, day)  # the first airing is the premiere's event
+                first, airings = group, airings[1:]
+        if premiere is None or premiere.precision in ("month", "year"):
+            if season.status not in ("released", "cancelled") or premiere is not None:
                 skipped += 1
-            continue
-        events.append(_premiere_event(owner, season, season.premiere))
+        else:
+            events.append(_premiere_event(owner, season, premiere, first, spoilers=spoilers))
+        for day, group in airings:
+            if day.precision in ("day", "time"):
+                events.append(_episode_event(owner, season, day, group, spoilers=spoilers))
     if milestones or changes:
         events.extend(_news_events(store, shows, milestones=milestones, changes=changes))
     if not events:
@@ -478,20 +693,79 @@ def calendar_events(
     return events, skipped
 
 
-def _premiere_event(owner: Show, season: Season, premiere: PartialDate) -> "CalendarEvent":
-    """A premiere lasts an episode: the season's longest runtime, which a calendar
-    shows better than a guess (the shortest episode would end it early)."""
+def _airings(episodes: list[Episode]) -> list[tuple[PartialDate, tuple[Episode, ...]]]:
+    """A season's dated episodes grouped by the moment they air, in air order."""
+    groups: dict[PartialDate, list[Episode]] = {}
+    for episode in episodes:
+        if episode.airs is not None:
+            groups.setdefault(episode.airs, []).append(episode)
+    return sorted(
+        ((day, tuple(group)) for day, group in groups.items()), key=lambda pair: pair[0].sort_key()
+    )
+
+
+def _premiere_event(
+    owner: Show,
+    season: Season,
+    premiere: PartialDate,
+    first: tuple[Episode, ...] = (),
+    *,
+    spoilers: bool = True,
+) -> "CalendarEvent":
+    """A premiere lasts an episode: its first episode's runtime, else the season's
+    longest, which a calendar shows better than a guess (the shortest would end it
+    early). With the episodes it names what airs: 'all 8 episodes', 'S4E1'."""
     from showtrack.ics import CalendarEvent, premiere_uid
 
     where = f" on {owner.network}" if owner.network else ""
+    what = f": {_airing_words(season, first)}" if first else ""
+    runtime = next((e.runtime for e in first if e.runtime), None)
     return CalendarEvent(
         uid=premiere_uid(owner, season.number),
-        summary=f"{owner.title} season {season.number} premieres{where}",
+        summary=f"{owner.title} season {season.number} premieres{where}{what}",
         date=premiere,
-        description=season.synopsis,
+        description=season.synopsis if spoilers else None,
         zone=owner.timezone,
         category="premiere",
-        minutes=season.runtime_max or season.runtime_min,
+        minutes=runtime or season.runtime_max or season.runtime_min,
+    )
+
+
+def _airing_words(season: Season, group: tuple[Episode, ...]) -> str:
+    """'all 8 episodes', 'S4E1', 'S4E3–E4', 'S4E10, the finale'."""
+    from showtrack.render import next_label
+
+    whole = len(group) > 1 and season.episodes in (None, len(group))
+    if whole:
+        return f"all {len(group)} episodes"
+    label = next_label(season.number, group)
+    finale = any(_finale(e, season.episodes) for e in group)
+    return f"{label}, the finale" if finale else label
+
+
+def _episode_event(
+    owner: Show,
+    season: Season,
+    day: PartialDate,
+    group: tuple[Episode, ...],
+    *,
+    spoilers: bool = True,
+) -> "CalendarEvent":
+    """One airing: an episode, or the episodes that air together. Its UID comes from
+    its first episode, so a moved episode moves its event."""
+    from showtrack.ics import CalendarEvent, episode_uid
+
+    first = group[0]
+    title = f" {first.title}" if spoilers and len(group) == 1 and first.title else ""
+    runtime = next((e.runtime for e in group if e.runtime), None)
+    return CalendarEvent(
+        uid=episode_uid(owner, first),
+        summary=f"{owner.title} {_airing_words(season, group)}{':' if title else ''}{title}",
+        date=day,
+        description=first.summary if spoilers and len(group) == 1 else None,
+        zone=owner.timezone,
+        category="episode",
+        minutes=runtime or season.runtime_max or season.runtime_min,
     )
 
 

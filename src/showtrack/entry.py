@@ -21,6 +21,7 @@ from showtrack.models import (
     Announcement,
     Credit,
     Dataset,
+    Episode,
     Feed,
     Record,
     Season,
@@ -30,6 +31,7 @@ from showtrack.models import (
 from showtrack.sources.jsonfile import (
     parse_announcement,
     parse_credit,
+    parse_episode,
     parse_season,
     parse_show,
 )
@@ -374,6 +376,119 @@ def edit_credit(
     )
 
 
+# --- episodes ------------------------------------------------------------------------------
+
+
+def parse_numbers(text: str | None) -> list[int | None]:
+    """--number: '3', or a run '1-8' (episodes that air together); none: a special."""
+    if text is None:
+        return [None]
+    match = re.fullmatch(r"\s*(\d{1,5})\s*(?:[-–]\s*(\d{1,5})\s*)?", text)
+    if match is None:
+        raise UsageError(f"--number: {text[:40]!r} is not an episode number or a run like 1-8.")
+    first = int(match[1])
+    last = int(match[2]) if match[2] else first
+    if last < first or last - first >= 1000:
+        raise UsageError(f"--number: {text!r} is not a run from a lower number to a higher one.")
+    return list(range(first, last + 1))
+
+
+def _find_episode(
+    snapshot: Snapshot, show: Show, season: int, number: int | None, special: str | None
+) -> Episode | None:
+    for episode in snapshot.episodes(show.slug, season):
+        if number is not None and episode.number == number:
+            return episode
+        if number is None and episode.number is None and special is not None:
+            if name_key(episode.title or "") == name_key(special):
+                return episode
+    return None
+
+
+def _episode_name(show: Show, season: int, number: int | None, special: str | None) -> str:
+    if number is not None:
+        return f"S{season}E{number} of {show.title}"
+    return f"the season {season} special {special!r} of {show.title}"
+
+
+def add_episodes(
+    store: Store,
+    show: Show,
+    season: int,
+    numbers: list[int | None],
+    *,
+    fields: dict[str, Any],
+    tz: str | None,
+) -> list[Episode]:
+    """Add episodes by hand: one, or a run of numbers that air together (a drop).
+    A special has no number and needs a title."""
+    _checked_zone(tz)
+    if numbers == [None] and not fields.get("title"):
+        raise UsageError("A special (no --number) needs a --title to tell it apart.")
+    record = _stated(fields)
+    episodes = [
+        _valid(
+            parse_episode,
+            {**record, "season": season, "number": number},
+            "",
+            show.slug,
+            tz or show.timezone,
+        )
+        for number in numbers
+    ]
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        _current_show(snapshot, show)
+        _season_exists(snapshot, show, season, "episodes")
+        for episode in episodes:
+            title = episode.title if episode.number is None else None
+            if _find_episode(snapshot, show, season, episode.number, title) is not None:
+                raise ShowtrackError(
+                    f"{_episode_name(show, season, episode.number, title)} is already there; "
+                    "use 'showtrack edit episode'."
+                )
+        return Dataset(episodes=list(episodes))
+
+    merge(store, incoming, origin=HAND)
+    return list(episodes)
+
+
+def edit_episode(
+    store: Store,
+    show: Show,
+    season: int,
+    number: int | None,
+    special: str | None,
+    *,
+    fields: dict[str, Any],
+    tz: str | None,
+) -> MergeReport:
+    """Change an episode; a moved air date is recorded as news."""
+    _checked_zone(tz)
+
+    def edited(snapshot: Snapshot) -> tuple[Episode, Episode]:
+        old = _find_episode(snapshot, show, season, number, special)
+        if old is None:
+            raise NotFoundError(f"No {_episode_name(show, season, number, special)}.")
+        record = old.to_dict()
+        record.pop("show")
+        record.update(_stated(fields))
+        record = {key: value for key, value in record.items() if value not in ("", None)}
+        new = _valid(parse_episode, record, "", show.slug, tz or show.timezone)
+        assert isinstance(new, Episode)
+        return old, new
+
+    def incoming(snapshot: Snapshot) -> Dataset:
+        old, new = edited(snapshot)
+        data = Dataset(episodes=[new])
+        if new.key != old.key:  # a special renamed: the record moves
+            raise UsageError("A special's title is what names it; remove it and add it again.")
+        return data
+
+    edited(store.snapshot)  # checked before the lock is taken
+    return merge(store, incoming, origin=HAND, only=_only(fields))
+
+
 # --- news ---------------------------------------------------------------------------------------
 
 
@@ -444,7 +559,7 @@ class Removal(NamedTuple):
     season: int | None = None
     actor: str | None = None
     announcement: str | None = None
-    credit_key: Any = None
+    credit_key: Any = None  # the credit's (or episode's) key
 
 
 def _plural(count: int, word: str) -> str:
@@ -452,8 +567,10 @@ def _plural(count: int, word: str) -> str:
 
 
 def _show_contents(snapshot: Snapshot, show: Show) -> str:
+    episodes = len(snapshot.episodes(show.slug))
     parts = [
         _plural(len(snapshot.seasons(show.slug)), "season"),
+        *([_plural(episodes, "episode")] if episodes else []),
         _plural(len(snapshot.credits(show.slug)), "credit"),
         _plural(snapshot.news_count(show.slug), "announcement"),
         _plural(len(snapshot.feeds(show.slug)), "followed feed"),
@@ -463,8 +580,11 @@ def _show_contents(snapshot: Snapshot, show: Show) -> str:
 
 def _season_contents(snapshot: Snapshot, show: Show, number: int) -> str:
     credits = len(snapshot.credits(show.slug, number))
-    cast = f" with its {_plural(credits, 'credit')}" if credits else ""
-    return f"season {number} of {show.title}{cast}"
+    episodes = len(snapshot.episodes(show.slug, number))
+    parts = [_plural(n, word) for n, word in ((episodes, "episode"), (credits, "credit")) if n]
+    return f"season {number} of {show.title}" + (
+        f" with its {' and '.join(parts)}" if parts else ""
+    )
 
 
 def plan_removal(
@@ -476,6 +596,8 @@ def plan_removal(
     actor: str | None = None,
     announcement: str | None = None,
     role: str | None = None,
+    number: int | None = None,
+    special: str | None = None,
 ) -> Removal:
     """Check that the target exists and describe it, so the user can confirm."""
     if what == "show":
@@ -486,6 +608,18 @@ def plan_removal(
             raise NotFoundError(f"{show.title} has no season {season}.")
         return Removal(
             "seasons", _season_contents(snapshot, show, season), show.slug, season=season
+        )
+    if what == "episode":
+        assert season is not None
+        found_episode = _find_episode(snapshot, show, season, number, special)
+        if found_episode is None:
+            raise NotFoundError(f"No {_episode_name(show, season, number, special)}.")
+        return Removal(
+            "episodes",
+            _episode_name(show, season, number, found_episode.title),
+            show.slug,
+            season,
+            credit_key=found_episode.key,
         )
     if what == "cast":
         assert season is not None
@@ -538,6 +672,7 @@ def remove(store: Store, plan: Removal) -> str:
             dependents: list[Record] = [
                 *snapshot.seasons(show.slug),
                 *snapshot.credits(show.slug),
+                *snapshot.episodes(show.slug),
                 *snapshot.feeds(show.slug),
             ]
             for record in dependents:
@@ -551,10 +686,16 @@ def remove(store: Store, plan: Removal) -> str:
                 changes.delete_record(season)
                 for credit in snapshot.credits(plan.show, plan.season):
                     changes.delete_record(credit)
+                for episode in snapshot.episodes(plan.show, plan.season):
+                    changes.delete_record(episode)
         elif plan.table == "credits":
             for credit in snapshot.credits(plan.show):
                 if credit.key == plan.credit_key:
                     changes.delete_record(credit)
+        elif plan.table == "episodes":
+            for episode in snapshot.episodes(plan.show, plan.season):
+                if episode.key == plan.credit_key:
+                    changes.delete_record(episode)
         else:
             for item in snapshot.announcements(plan.show):
                 if item.id == plan.announcement:

@@ -18,7 +18,7 @@ from typing import Any
 
 from showtrack.dates import PartialDate, zone, zone_label
 from showtrack.errors import ShowtrackError
-from showtrack.models import Show
+from showtrack.models import Episode, Show
 from showtrack.text import safe
 
 PRODID = "-//showtrack//showtrack//EN"
@@ -159,3 +159,11 @@ def premiere_uid(show: Show, season: int) -> str:
 
 def milestone_uid(show: Show, announcement_id: str) -> str:
     return f"{show.slug}-news-{announcement_id}@showtrack"
+
+
+def episode_uid(show: Show, episode: Episode) -> str:
+    """An episode's event: by its number, or a special by its key."""
+    if episode.number is not None:
+        return f"{show.slug}-season-{episode.season}-episode-{episode.number}@showtrack"
+    key = re.sub(r"[^a-z0-9-]+", "-", episode.key[3].lower()).strip("-") or "special"
+    return f"{show.slug}-season-{episode.season}-special-{key}@showtrack"

@@ -21,13 +21,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from showtrack.dates import PartialDate, format_partial, parse_partial, zone, zone_label
 from showtrack.layout import Line, Segment, Shown, Table, for_encoding, paragraph, same
-from showtrack.models import Announcement, Season
+from showtrack.models import Announcement, Episode, Season
 from showtrack.text import JSON_UNSAFE, safe
 
 __all__ = ["safe"]  # cli and tests use render.safe
 
 if TYPE_CHECKING:
-    from showtrack.core import CastList, Milestone, News, Premiere, ShowDetail, ShowSummary
+    from showtrack.core import (
+        CastList,
+        EpisodeList,
+        Milestone,
+        News,
+        Premiere,
+        ShowDetail,
+        ShowSummary,
+    )
 
 # --- printing ------------------------------------------------------------------
 
@@ -201,19 +209,26 @@ def _premiere_times(
     return when(premiere, tz, show_zone)
 
 
-def _premiere_doc(row: Premiere, tz: tzinfo) -> dict[str, Any]:
+def _premiere_doc(row: Premiere, tz: tzinfo, *, spoilers: bool = True) -> dict[str, Any]:
+    """A countdown row. ``premiere`` is the season's premiere as stored; ``airs``,
+    ``display`` and the countdown fields are what is counted to: the next airing
+    while the season airs, else the premiere."""
     premiere = row.season.premiere
-    times = _premiere_times(premiere, row.show.timezone, tz)
+    counted = row.when
+    times = when(counted, tz, row.show.timezone)
     count = row.countdown
     return {
         "show": row.show.slug,
         "title": row.show.title,
         "season": row.season.number,
         "status": row.season.status,
+        "phase": row.phase,
         "premiere": None if premiere is None else premiere.iso(),
         "precision": None if premiere is None else premiere.precision,
+        "airs": None if counted is None else counted.iso(),
+        "next": None if row.next is None else _next_doc(row, spoilers=spoilers),
         "display": "date unknown"
-        if premiere is None and count.state == "released"
+        if counted is None and count.state == "released"
         else times["display"],
         "show_time": times["show_time"],
         "state": count.state,
@@ -225,15 +240,66 @@ def _premiere_doc(row: Premiere, tz: tzinfo) -> dict[str, Any]:
     }
 
 
+def _next_doc(row: Premiere, *, spoilers: bool) -> dict[str, Any]:
+    up = row.next
+    assert up is not None
+    return {
+        "label": next_label(row.season.number, up.episodes),
+        "count": len(up.episodes),
+        "airs": None if up.airs is None else up.airs.iso(),
+        "finale": up.finale,
+        "all_at_once": up.whole_season,
+        "episodes": [
+            {
+                "number": episode.number,
+                "label": episode.label,
+                "title": episode.title if spoilers else None,
+            }
+            for episode in up.episodes
+        ],
+    }
+
+
+def next_label(season: int, episodes: tuple[Episode, ...] | list[Episode]) -> str:
+    """'S2E3', 'S2E3–E5' for a run of numbers, 'S2E3, E7' otherwise ('S2' for none)."""
+    numbers = [e.number for e in episodes if e.number is not None]
+    if not numbers:
+        return f"S{season}" + (" special" if episodes else "")
+    if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and len(numbers) > 1:
+        return f"S{season}E{numbers[0]}–E{numbers[-1]}"
+    return f"S{season}" + ", ".join(f"E{number}" for number in numbers)
+
+
+def _next_cell(row: dict[str, Any]) -> str:
+    """What a countdown row is about: 'S3', 'S2, all 8 episodes', 'S4E3', 'S4E10 finale'."""
+    season = f"S{row['season']}"
+    up = row.get("next")
+    if up is None or (row["phase"] == "released" and not up["episodes"]):
+        return season
+    if up["all_at_once"]:
+        return f"{season}, all {up['count']} episodes"
+    if not up["episodes"]:
+        return f"{season}, more episodes"
+    if row["phase"] == "premiere" and up["count"] == 1:
+        return season
+    label = str(up["label"])
+    return f"{label} finale" if up["finale"] else label
+
+
 def _announcement_doc(
     item: Announcement,
     titles: dict[str, str] | None = None,
     tz: tzinfo = UTC,
     zones: dict[str, str | None] | None = None,
+    *,
+    spoilers: bool = True,
 ) -> dict[str, Any]:
     """An announcement: dates shown in the viewer's zone, and a change's words rendered
-    from what it records (so its times are the viewer's too)."""
+    from what it records (so its times are the viewer's too). Without spoilers, the
+    text of a synopsis is left out (its headline says only that there is one)."""
     doc = item.to_dict()
+    if not spoilers and item.kind == "synopsis":
+        doc["body"] = None
     shown = when(item.date, tz, (zones or {}).get(item.show))
     doc["display_date"] = shown["display"] if item.date else None
     doc["short_date"] = shown["short"] if item.date else None
@@ -321,38 +387,154 @@ def cast_view(doc: dict[str, Any]) -> list[Block]:
 # --- countdown --------------------------------------------------------------------
 
 
-def countdown_doc(rows: list[Premiere], *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+def countdown_doc(
+    rows: list[Premiere], *, now: datetime, tz: tzinfo, spoilers: bool = True
+) -> dict[str, Any]:
     local = now.astimezone(tz)
     return {
         "as_of": _stamp(now),
         "as_of_local": f"{local:%a} {local.day} {local:%b %Y %H:%M} {zone_label(local)}",
         "tz": _zone_name(tz),
-        "premieres": [_premiere_doc(row, tz) for row in rows],
+        "premieres": [_premiere_doc(row, tz, spoilers=spoilers) for row in rows],
     }
 
 
 def countdown_view(doc: dict[str, Any]) -> list[Block]:
     if not doc["premieres"]:
-        return [
-            _text("No upcoming premieres. 'showtrack countdown --all' shows released ones too.")
-        ]
+        return [_text("Nothing coming up. 'showtrack countdown --all' shows released seasons too.")]
+    airing = any(
+        row["phase"] == "airing" or (row["phase"] == "released" and row["next"])
+        for row in doc["premieres"]
+    )
     table = _table(
-        f"Premieres as of {doc['as_of_local']} ({doc['tz']})",
+        f"{'Coming up' if airing else 'Premieres'} as of {doc['as_of_local']} ({doc['tz']})",
         "Show",
-        "Season",
-        "Premiere",
+        "Next" if airing else "Season",
+        "Airs" if airing else "Premiere",
         "Countdown",
     )
     for row in doc["premieres"]:
         shown = with_show_time(row["display"], row["show_time"])
-        _row(table, row["title"], f"S{row['season']}", shown, row["countdown"])
+        _row(table, row["title"], _next_cell(row), shown, row["countdown"])
     return [table]
+
+
+# --- episodes ---------------------------------------------------------------------------
+
+
+def episodes_doc(
+    result: EpisodeList, *, now: datetime, tz: tzinfo, spoilers: bool = True
+) -> dict[str, Any]:
+    """A season's episodes. Without spoilers, titles and summaries are left out."""
+    home = result.show.timezone
+    rows = []
+    for row in result.rows:
+        episode = row.episode
+        shown = when(episode.airs, tz, home)
+        rows.append(
+            {
+                "season": episode.season,
+                "number": episode.number,
+                "label": episode.label,
+                "kind": episode.kind,
+                "title": episode.title if spoilers else None,
+                "summary": episode.summary if spoilers else None,
+                "airs": None if episode.airs is None else episode.airs.iso(),
+                "precision": None if episode.airs is None else episode.airs.precision,
+                "display": shown["display"],
+                "show_time": shown["show_time"],
+                "runtime": episode.runtime,
+                "state": row.countdown.state,
+                "countdown": row.countdown.label,
+                "days": row.countdown.days,
+                "premiere": row.premiere,
+                "finale": row.finale,
+                "source": episode.source,
+            }
+        )
+    season = result.season
+    return {
+        "show": result.show.slug,
+        "title": result.show.title,
+        "season": None if season is None else season.number,
+        "episode_count": None if season is None else season.episodes,
+        "seasons_with_episodes": result.seasons,
+        "as_of": _stamp(now),
+        "tz": _zone_name(tz),
+        "spoilers": spoilers,
+        "episodes": rows,
+    }
+
+
+def episodes_view(doc: dict[str, Any]) -> list[Block]:
+    if doc["season"] is None:
+        return [_text(f"No episodes are recorded for {doc['title']} yet.")]
+    rows = doc["episodes"]
+    if not rows:
+        others = ", ".join(str(n) for n in doc["seasons_with_episodes"])
+        hint = f" (seasons with episodes: {others})" if others else ""
+        return [_text(f"No episodes of {doc['title']} season {doc['season']} are recorded{hint}.")]
+    count = doc["episode_count"]
+    regular = sum(1 for row in rows if row["kind"] == "regular")
+    specials = len(rows) - regular
+    of = f" of {count}" if count is not None and count != regular else ""
+    extra = f" and {specials} special{'s' if specials != 1 else ''}" if specials else ""
+    years = {row["airs"][:4] for row in rows if row["airs"]}
+    year = years.pop() if len(years) == 1 and all(row["airs"] for row in rows) else None
+    runtimes = {row["runtime"] for row in rows}
+    each = f" of {runtimes.pop()} min" if len(runtimes) == 1 and None not in runtimes else ""
+    in_year = f" ({year})" if year else ""
+    heading = (
+        f"{doc['title']} — season {doc['season']}{in_year}, {regular}{of} "
+        f"episode{'s' if regular != 1 else ''}{extra}{each} ({doc['tz']})"
+    )
+    titles = doc["spoilers"] and any(row["title"] for row in rows)
+    runtime_column = not each and any(row["runtime"] for row in rows)
+    columns = ["Episode", *(["Title"] * titles), "Airs", *(["Runtime"] * runtime_column)]
+    table = _table(heading, *columns, "Status")
+    for row in rows:
+        marks = [word for word in ("premiere", "finale") if row[word]]
+        label = row["label"] if row["number"] is not None else f"S{row['season']} special"
+        cells: list[object] = [f"{label} ({', '.join(marks)})" if marks else label]
+        if titles:
+            cells.append(row["title"] or "—")
+        shown, show_time = row["display"], row["show_time"]
+        if year:  # the heading says the year
+            shown = _without_year(shown, year)
+            show_time = None if show_time is None else _without_year(show_time, year)
+        cells.append(with_show_time(shown, show_time))
+        if runtime_column:
+            cells.append(f"{row['runtime']} min" if row["runtime"] else "")
+        cells.append(_episode_status(row))
+        _row(table, *cells)
+    return [table]
+
+
+def _without_year(text: str, year: str) -> str:
+    """'Mon 8 May 2017 03:00 BST' -> 'Mon 8 May 03:00 BST' (the heading gives the year)."""
+    return re.sub(rf" {re.escape(year)}\b", "", text, count=1)
+
+
+def _episode_status(row: dict[str, Any]) -> str:
+    """'aired', 'aired today', 'today, in 5 hours', 'tomorrow', 'in 6 days', 'TBA'."""
+    label = str(row["countdown"])
+    if row["state"] == "released":
+        return "aired today" if label.startswith("today") else "aired"
+    days = row.get("days")
+    if (
+        row["state"] == "upcoming"
+        and isinstance(days, int)
+        and days >= 2
+        and row["precision"] == "time"
+    ):
+        return f"in {days} days"
+    return label
 
 
 # --- news -------------------------------------------------------------------------------
 
 
-def news_doc(result: News, tz: tzinfo = UTC) -> dict[str, Any]:
+def news_doc(result: News, tz: tzinfo = UTC, *, spoilers: bool = True) -> dict[str, Any]:
     return {
         "mode": result.mode,
         "since": None if result.since is None else result.since.isoformat(),
@@ -364,7 +546,8 @@ def news_doc(result: News, tz: tzinfo = UTC) -> dict[str, Any]:
         "recorded_check": result.recorded_check,
         "shows_tracked": len(result.titles),
         "announcements": [
-            _announcement_doc(item, result.titles, tz, result.zones) for item in result.items
+            _announcement_doc(item, result.titles, tz, result.zones, spoilers=spoilers)
+            for item in result.items
         ],
     }
 
@@ -488,18 +671,21 @@ def shows_doc(summaries: list[ShowSummary], *, now: datetime, tz: tzinfo) -> dic
 def _next_label(next_doc: dict[str, Any] | None) -> str:
     if next_doc is None:
         return "nothing announced"
+    what = _next_cell(next_doc)
     if next_doc["state"] == "tba":
-        return f"S{next_doc['season']} TBA"
+        return (
+            f"{what} TBA" if next_doc["countdown"] == "TBA" else f"{what}, {next_doc['countdown']}"
+        )
     shown = next_doc["display"]
     if next_doc.get("show_time"):
         shown += f" ({next_doc['show_time']} show's time)"
-    return f"S{next_doc['season']} {shown} ({next_doc['countdown']})"
+    return f"{what}, {shown} ({next_doc['countdown']})"
 
 
 def shows_view(doc: dict[str, Any]) -> list[Block]:
     if not doc["shows"]:
         return [_text("No shows tracked yet.")]
-    table = _table(None, "Show", "Network", "Status", "Seasons", "Next premiere")
+    table = _table(None, "Show", "Network", "Status", "Seasons", "Next")
     for item in doc["shows"]:
         seasons = f"{item['seasons']} ({item['released']} out)"
         _row(
@@ -513,18 +699,26 @@ def shows_view(doc: dict[str, Any]) -> list[Block]:
     return [table]
 
 
-def show_doc(detail: ShowDetail, *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+def show_doc(
+    detail: ShowDetail, *, now: datetime, tz: tzinfo, spoilers: bool = True
+) -> dict[str, Any]:
+    """One show. Without spoilers, season synopses (and synopsis news) are left out."""
+    seasons = [_season_doc(season, tz, detail.show.timezone) for season in detail.seasons]
+    if not spoilers:
+        for season in seasons:
+            season["synopsis"] = None
     return {
         "as_of": _stamp(now),
         "show": detail.show.to_dict(),
-        "seasons": [_season_doc(season, tz, detail.show.timezone) for season in detail.seasons],
-        "next": None if detail.next is None else _premiere_doc(detail.next, tz),
+        "seasons": seasons,
+        "next": None if detail.next is None else _premiere_doc(detail.next, tz, spoilers=spoilers),
         "latest_news": [
             _announcement_doc(
                 item,
                 {detail.show.slug: detail.show.title},
                 tz,
                 {detail.show.slug: detail.show.timezone},
+                spoilers=spoilers,
             )
             for item in detail.latest_news
         ],
@@ -543,7 +737,7 @@ def show_view(doc: dict[str, Any]) -> list[Block]:
         ("Based on", show["based_on"]),
         ("Status", show["status"]),
         ("Also known as", ", ".join(show["aliases"]) or None),
-        ("Next premiere", _next_label(doc["next"])),
+        ("Next", _next_label(doc["next"])),
     ]
     for label, value in rows:
         if value:
@@ -610,8 +804,26 @@ def progress(*, enabled: bool) -> Iterator[Callable[[str], None]]:
         yield lambda step: status.update(safe(step))
 
 
-def sync_doc(report: Any) -> dict[str, Any]:
-    return dict(report.to_dict())
+def change_words(item: Announcement, titles: dict[str, str], tz: tzinfo) -> str:
+    """A change's headline in the viewer's zone (others as they are stored)."""
+    if item.kind != "change" or not item.about:
+        return item.headline
+    from showtrack.changes import change_headline
+
+    title = titles.get(item.show, item.show)
+    return change_headline(title, item.season, item.about, item.was, item.became, tz)
+
+
+def sync_doc(report: Any, tz: tzinfo = UTC, titles: dict[str, str] | None = None) -> dict[str, Any]:
+    doc = dict(report.to_dict())
+    merged = report.merged
+    if merged is not None and doc.get("merge"):
+        doc["merge"] = {
+            **doc["merge"],
+            "changes": [change_words(c, titles or {}, tz) for c in merged.changes],
+            "withdrawn": [change_words(c, titles or {}, tz) for c in merged.withdrawn],
+        }
+    return doc
 
 
 def sync_view(doc: dict[str, Any]) -> list[Block]:

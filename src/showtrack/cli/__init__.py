@@ -21,7 +21,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from showtrack import __version__
-from showtrack.cli.common import LATE, remember_late
+from showtrack.cli.common import LATE, remember_flag, remember_late
 from showtrack.paths import DB_ENV
 
 
@@ -40,9 +40,10 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "news": Lazy("read", "news_cli", "What happened since you last looked (then records this check)."),
     "timeline": Lazy("read", "timeline_cli", "Every dated milestone of a show, oldest first."),
-    "add": Lazy("hand", "add_cli", "Add a show, season, cast member or piece of news by hand."),
-    "edit": Lazy("hand", "edit_cli", "Change a show, season, cast member or announcement."),
-    "remove": Lazy("hand", "remove_cli", "Remove a show, season, cast member or announcement."),
+    "episodes": Lazy("read", "episodes_cli", "A season's episodes with their air times, premiere and finale marked."),
+    "add": Lazy("hand", "add_cli", "Add a show, season, episode, cast member or piece of news by hand."),
+    "edit": Lazy("hand", "edit_cli", "Change a show, season, episode, cast member or announcement."),
+    "remove": Lazy("hand", "remove_cli", "Remove a show, season, episode, cast member or announcement."),
     "import": Lazy("data", "import_cli", "Merge shows, seasons, cast and news from files in the export format."),
     "export": Lazy("data", "export_cli", "Write shows, seasons, cast and news in the import format (sorted, stable)."),
     "calendar": Lazy("data", "calendar_cli", "Write premieres known to the day as an iCalendar (.ics) file."),
@@ -180,6 +181,15 @@ def _late_options(  # never run: typer turns its parameters into the options giv
             show_default=False,
         ),
     ] = None,
+    no_spoilers: Annotated[
+        bool,
+        typer.Option(
+            "--no-spoilers",
+            help="Hide episode titles and synopses (also SHOWTRACK_SPOILERS=off).",
+            callback=remember_flag,
+            expose_value=False,
+        ),
+    ] = False,
 ) -> None: ...
 
 
@@ -213,6 +223,14 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    no_spoilers: Annotated[
+        bool,
+        typer.Option(
+            "--no-spoilers",
+            help="Hide episode titles, episode summaries and season synopses everywhere "
+            "(also SHOWTRACK_SPOILERS=off).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", help="Show the version and the database in use.")
     ] = False,

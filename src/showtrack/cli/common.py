@@ -97,6 +97,31 @@ def remember_late(ctx: typer.Context, param: Any, value: Any) -> None:
         ctx.meta[LATE + str(param.name)] = value
 
 
+SPOILERS_ENV = "SHOWTRACK_SPOILERS"
+_HIDE = ("off", "no", "false", "0", "hide")
+_SHOW = ("on", "yes", "true", "1", "show")
+
+
+def spoilers(ctx: typer.Context) -> bool:
+    """Whether titles, episode summaries and synopses may be shown: not with
+    --no-spoilers (before or after the command) or SHOWTRACK_SPOILERS=off."""
+    if ctx.meta.get(LATE + "no_spoilers") or ctx.find_root().params.get("no_spoilers"):
+        return False
+    text = os.environ.get(SPOILERS_ENV, "").strip().lower()
+    if not text or text in _SHOW:
+        return True
+    if text in _HIDE:
+        return False
+    raise UsageError(
+        f"{SPOILERS_ENV}={text[:40]!r} is not on or off (off hides episode titles and synopses)."
+    )
+
+
+def remember_flag(ctx: typer.Context, param: Any, value: Any) -> None:
+    if value:
+        ctx.meta[LATE + str(param.name)] = True
+
+
 def complete_show(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Show slugs (with their titles) for shell completion, from the database in use;
     nothing if it can't be read (completion never creates or changes a database)."""
@@ -261,9 +286,17 @@ def last_check(run: Run, show: str | None, checks: Any = None) -> datetime | Non
     return None if mark is None else mark.at
 
 
-def report_changes(report: Any, what: str) -> None:
+def report_changes(report: Any, what: str, run: Run | None = None) -> None:
+    """The changes a write recorded, worded in the viewer's zone, then ``what``."""
+    titles = {show.slug: show.title for show in run.db.shows()} if run is not None else {}
+
+    def words(change: Any) -> str:
+        if run is None:
+            return str(change.headline)
+        return render.change_words(change, titles, run.tz)
+
     for change in report.withdrawn:
-        render.note(f"Withdrawn, as you had not seen it yet: {change.headline}")
+        render.note(f"Withdrawn, as you had not seen it yet: {words(change)}")
     for change in report.changes:
-        render.note(f"Recorded: {change.headline}")
+        render.note(f"Recorded: {words(change)}")
     render.note(what)

@@ -16,6 +16,7 @@ from showtrack.cli.common import (
     open_store,
     render,
     run_for,
+    spoilers,
     sub_typer,
 )
 from showtrack.errors import ShowtrackError
@@ -123,6 +124,10 @@ def calendar_command(
         bool,
         typer.Option("--changes", help="Also add recorded changes (a moved premiere...)."),
     ] = False,
+    episodes: Annotated[
+        bool,
+        typer.Option("--episodes", help="Also add every episode known to the day."),
+    ] = False,
 ) -> None:
     """Write premieres known to the day as an iCalendar (.ics) file.
 
@@ -132,7 +137,14 @@ def calendar_command(
 
     run = run_for(ctx)
     found = core.find_show(run.db, show) if show is not None else None
-    events, skipped = core.calendar_events(run.db, found, milestones=milestones, changes=changes)
+    events, skipped = core.calendar_events(
+        run.db,
+        found,
+        milestones=milestones,
+        changes=changes,
+        episodes=episodes,
+        spoilers=spoilers(ctx),
+    )
     name = f"{found.title} premieres" if found else "showtrack premieres"
     result = ics.build(events, name=name, now=run.now, skipped=skipped)
     data = result.data

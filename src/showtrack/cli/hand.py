@@ -1,4 +1,5 @@
-"""Hand entry: add, edit and remove shows, seasons, cast and news. Options -> entry -> render."""
+"""Hand entry: add, edit and remove shows, seasons, episodes, cast and news.
+Options -> entry -> render."""
 
 import sys
 from typing import Annotated, Any
@@ -21,14 +22,18 @@ from showtrack.errors import UsageError
 
 add_cli = sub_typer(
     name="add",
-    help="Add a show, season, cast member or piece of news by hand.",
+    help="Add a show, season, episode, cast member or piece of news by hand.",
     no_args_is_help=True,
 )
 edit_cli = sub_typer(
-    name="edit", help="Change a show, season, cast member or announcement.", no_args_is_help=True
+    name="edit",
+    help="Change a show, season, episode, cast member or announcement.",
+    no_args_is_help=True,
 )
 remove_cli = sub_typer(
-    name="remove", help="Remove a show, season, cast member or announcement.", no_args_is_help=True
+    name="remove",
+    help="Remove a show, season, episode, cast member or announcement.",
+    no_args_is_help=True,
 )
 
 
@@ -183,7 +188,7 @@ def edit_show_command(
         summary=summary, source=source,
     )  # fmt: skip
     report = entry.edit_show(run.store, found, fields=fields)
-    report_changes(report, f"Updated {found.title}." if report.written else "Nothing changed.")
+    report_changes(report, f"Updated {found.title}." if report.written else "Nothing changed.", run)
 
 
 def _tvmaze_id(text: str | None) -> int | str | None:
@@ -264,7 +269,105 @@ def edit_season_command(
     report_changes(
         report,
         f"Updated season {number} of {found.title}." if report.written else "Nothing changed.",
+        run,
     )
+
+
+EpisodeTitle = Annotated[str | None, option("The episode's title.", "--title")]
+Airs = Annotated[
+    str | None,
+    option("When it airs: 2023-08-03, 2023-08-03T08:00 (with --tz), 'Aug 2023', TBA.", "--airs"),
+]
+EpisodeRuntime = Annotated[
+    int | None,
+    typer.Option("--runtime", min=1, max=10_000, help="Minutes.", show_default=False),
+]
+EpisodeSummary = Annotated[str | None, option("What happens, in your own words.", "--summary")]
+Special = Annotated[
+    str | None,
+    typer.Option(
+        "--special",
+        metavar="TITLE",
+        help="A special (no number), by its title.",
+        show_default=False,
+    ),
+]
+
+
+def _episode_fields(**values: Any) -> dict[str, Any]:
+    return values
+
+
+@add_cli.command("episode")
+@handled
+def add_episode_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    number: Annotated[
+        str | None,
+        option("Its number, or a run like 1-8 for episodes that air together.", "--number"),
+    ] = None,
+    title: EpisodeTitle = None,
+    airs: Airs = None,
+    tz: PremiereTz = None,
+    runtime: EpisodeRuntime = None,
+    summary: EpisodeSummary = None,
+    source: Source = None,
+) -> None:
+    """Add an episode, a run of episodes that air together, or a special (no --number).
+
+    Example: showtrack add episode heartstopper --season 3 --number 1-8 --airs 2024-10-03
+    """
+    numbers = entry.parse_numbers(number)
+    if len(numbers) > 1 and title is not None:
+        raise UsageError("--title names one episode; add a run without it, then edit each.")
+    run = run_for(ctx)
+    found = core.find_show(run.db, show)
+    fields = _episode_fields(
+        title=title, airs=airs, runtime=runtime, summary=summary, source=source
+    )
+    added = entry.add_episodes(run.store, found, season, numbers, fields=fields, tz=tz)
+    what = render.next_label(season, added) if added[0].number is not None else "a special"
+    render.note(f"Added {what} to season {season} of {found.title}.")
+
+
+@edit_cli.command("episode")
+@handled
+def edit_episode_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    number: Annotated[
+        int | None, typer.Option("--number", min=0, help="Its number.", show_default=False)
+    ] = None,
+    special: Special = None,
+    title: EpisodeTitle = None,
+    airs: Airs = None,
+    tz: PremiereTz = None,
+    runtime: EpisodeRuntime = None,
+    summary: EpisodeSummary = None,
+    source: Source = None,
+) -> None:
+    """Change an episode; a moved air date is recorded as news. "" clears a field.
+
+    Example: showtrack edit episode heartstopper --season 2 --number 1 --title "New"
+    """
+    _one_episode(number, special)
+    run = run_for(ctx)
+    found = core.find_show(run.db, show)
+    fields = _episode_fields(
+        title=title, airs=airs, runtime=runtime, summary=summary, source=source
+    )
+    report = entry.edit_episode(run.store, found, season, number, special, fields=fields, tz=tz)
+    report_changes(report, "Updated." if report.written else "Nothing changed.", run)
+
+
+def _one_episode(number: int | None, special: str | None) -> None:
+    if (number is None) == (special is None):
+        raise UsageError("Say which episode: --number N, or --special TITLE for a special.")
 
 
 @add_cli.command("cast")
@@ -316,7 +419,7 @@ def edit_cast_command(
     found = core.find_show(run.db, show)
     fields = {"character": character, "note": note, "status": status, "source": source}
     report = entry.edit_credit(run.store, found, season, actor, fields=fields, role=role)
-    report_changes(report, "Updated." if report.written else "Nothing changed.")
+    report_changes(report, "Updated." if report.written else "Nothing changed.", run)
 
 
 @add_cli.command("news")
@@ -436,6 +539,33 @@ def remove_season_command(
     run = run_for(ctx)
     plan = entry.plan_removal(
         run.store.snapshot, "season", core.find_show(run.db, show), season=number
+    )
+    _confirm_removal(plan, yes)
+    render.note(f"Removed {entry.remove(run.store, plan)}.")
+
+
+@remove_cli.command("episode")
+@handled
+def remove_episode_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: SeasonNo,
+    number: Annotated[
+        int | None, typer.Option("--number", min=0, help="Its number.", show_default=False)
+    ] = None,
+    special: Special = None,
+    yes: YesFlag = False,
+) -> None:
+    """Remove an episode (or a special, by its title).
+
+    Example: showtrack remove episode heartstopper --season 2 --number 8 --yes
+    """
+    _one_episode(number, special)
+    run = run_for(ctx)
+    found = core.find_show(run.db, show)
+    plan = entry.plan_removal(
+        run.store.snapshot, "episode", found, season=season, number=number, special=special
     )
     _confirm_removal(plan, yes)
     render.note(f"Removed {entry.remove(run.store, plan)}.")

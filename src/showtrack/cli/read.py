@@ -1,4 +1,5 @@
-"""The read views: shows, show, cast, countdown, news, timeline. Options -> core -> render."""
+"""The read views: shows, show, cast, countdown, episodes, news, timeline.
+Options -> core -> render."""
 
 import functools
 from typing import Annotated
@@ -18,6 +19,7 @@ from showtrack.cli.common import (
     output,
     render,
     run_for,
+    spoilers,
     sub_typer,
 )
 from showtrack.errors import UsageError
@@ -52,7 +54,8 @@ def show_command(
     run = run_for(ctx, tz)
     found = core.find_show(run.db, show)
     detail = core.show_detail(run.db, found, now=run.now, tz=run.tz)
-    output(as_json, render.show_doc(detail, now=run.now, tz=run.tz), render.show_view)
+    doc = render.show_doc(detail, now=run.now, tz=run.tz, spoilers=spoilers(ctx))
+    output(as_json, doc, render.show_view)
 
 
 cast_cli = sub_typer()
@@ -121,7 +124,40 @@ def countdown_command(
         now = dates.parse_when(as_of, now=run.now, tz=run.tz, last_check=last_check(run, None))
     found = core.find_show(run.db, show) if show is not None else None
     rows = core.countdowns(run.db, now=now, tz=run.tz, show=found, include_all=all_)
-    output(as_json, render.countdown_doc(rows, now=now, tz=run.tz), render.countdown_view)
+    doc = render.countdown_doc(rows, now=now, tz=run.tz, spoilers=spoilers(ctx))
+    output(as_json, doc, render.countdown_view)
+
+
+episodes_cli = sub_typer()
+
+
+@episodes_cli.command("episodes")
+@handled
+def episodes_command(
+    ctx: typer.Context,
+    show: ShowArg,
+    *,
+    season: Annotated[
+        int | None,
+        typer.Option(
+            "--season",
+            "-s",
+            min=0,
+            help="Season number [default: the one airing, else the next, else the latest].",
+        ),
+    ] = None,
+    tz: TzOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A season's episodes with their air times, premiere and finale marked.
+
+    Example: showtrack episodes heartstopper --season 2
+    """
+    run = run_for(ctx, tz)
+    found = core.find_show(run.db, show)
+    listed = core.episodes_of(run.db, found, season=season, now=run.now, tz=run.tz)
+    doc = render.episodes_doc(listed, now=run.now, tz=run.tz, spoilers=spoilers(ctx))
+    output(as_json, doc, render.episodes_view)
 
 
 news_cli = sub_typer()
@@ -183,7 +219,8 @@ def news_command(
     )
     unsaved = " This check was not recorded." if result.recorded_check else ""
     view = functools.partial(render.news_view, long=long)
-    output(as_json, render.news_doc(result, run.tz), view, unsaved=unsaved)
+    doc = render.news_doc(result, run.tz, spoilers=spoilers(ctx))
+    output(as_json, doc, view, unsaved=unsaved)
     if result.recorded_check:
         record_check(run, result)
 

@@ -195,7 +195,8 @@ def sync_command(
         if not quiet:
             raise
         raise typer.Exit(BUSY_EXIT) from None  # cron: silent, and the next run tries again
-    doc = render.sync_doc(report)
+    titles = {item.slug: item.title for item in run.db.shows()}
+    doc = render.sync_doc(report, run.tz, titles)
     if as_json:
         render.emit_json(doc)
     elif not quiet:

@@ -209,6 +209,40 @@ class Snapshot:
                 )
         return sorted(found, key=episode_order)
 
+    def airing_episodes(
+        self, from_day: str, show: str | None = None
+    ) -> dict[tuple[str, int], list[Episode]]:
+        """The episodes of every season (of ``show``) that has an episode airing on or
+        after the ISO day ``from_day``, or one not dated yet: the seasons that are
+        still to come or still airing, by (show, season). The other seasons' records
+        are only glanced at (their ``airs`` text), never built."""
+        wanted: set[tuple[Any, Any]] = set()
+        docs = self._docs("episodes")
+        for doc in docs.values():
+            if show is not None and doc.get("show") != show:
+                continue
+            if _still_to_air(doc.get("airs"), from_day):
+                wanted.add((doc.get("show"), doc.get("season")))
+        if not wanted:
+            return {}
+        picked = [
+            (doc_id, doc)
+            for doc_id, doc in docs.items()
+            if (doc.get("show"), doc.get("season")) in wanted
+        ]
+        slugs = self._slugs()
+        found: dict[tuple[str, int], list[Episode]] = {}
+        for episode in self._build("episodes", picked):
+            if episode.show not in slugs:
+                raise codec.damaged(
+                    self.path,
+                    f"episodes: a record of {episode.show!r}, a show that is not in the database",
+                )
+            found.setdefault((episode.show, episode.season), []).append(episode)
+        for group in found.values():
+            group.sort(key=episode_order)
+        return found
+
     def linked_shows(self) -> list[Show]:
         """Shows with a TVmaze id, which sync keeps current."""
         return [show for show in self.shows() if show.tvmaze is not None]
@@ -303,6 +337,18 @@ class Snapshot:
             if isinstance(doc, dict) and doc.get("id") in wanted
         ]
         return {item.id: item for item in self._news_models(docs)}
+
+
+def _still_to_air(airs: Any, from_day: str) -> bool:
+    """Whether a stored ``airs`` (ISO text at its precision) may fall on or after the
+    ISO day ``from_day``: undated, or its last possible day is not before it."""
+    if not isinstance(airs, str) or not airs:
+        return True
+    if len(airs) == 4:  # a year
+        return airs + "-12-31" >= from_day
+    if len(airs) == 7:  # a month: any day of it
+        return airs + "-31" >= from_day
+    return airs[:10] >= from_day
 
 
 def _problem(err: BaseException, where: str) -> str:
@@ -451,6 +497,11 @@ class Store:
 
     def episodes(self, show: str | None = None, season: int | None = None) -> list[Episode]:
         return self.snapshot.episodes(show, season)
+
+    def airing_episodes(
+        self, from_day: str, show: str | None = None
+    ) -> dict[tuple[str, int], list[Episode]]:
+        return self.snapshot.airing_episodes(from_day, show)
 
     def linked_shows(self) -> list[Show]:
         return self.snapshot.linked_shows()
