@@ -6,9 +6,12 @@ Writes, into ``--out`` (default ``benchmarks/data/``):
   layout ``showtrack.store`` reads (``{"shows": {"1": {...}}, "seasons": ...,
   "credits": ..., "announcements": ..., "state": {"1": {"schema_version": N,
   ...}}}``), each with 1k shows (2-4 seasons, ~10 credits each) and that many
-  announcements. N is the installed showtrack's schema (read from store.py's
+  announcements, and ~20 episodes a season (60k: weekly, an all-at-once drop
+  for some streamers, TBA for seasons without a day; some seasons airing at
+  NOW). N is the installed showtrack's schema (read from store.py's
   source) when this generator knows that layout, else the newest older one it
-  knows, which showtrack migrates on read (``--schema`` overrides);
+  knows, which showtrack migrates on read (``--schema`` overrides). The
+  ``episodes`` table is schema 6's; the migrations from older layouts keep it;
 * ``import-10k.json``: 10k new announcements for those same shows in the
   import format (``{"format": "showtrack/1", "shows": [...]}``, see
   ``showtrack/sources/jsonfile.py``), for an ``import`` benchmark.
@@ -46,6 +49,9 @@ SIZES = {"10k": 10_000, "100k": 100_000, "300k": 300_000}
 IMPORT_SIZE = 10_000
 NEWS_YEARS = 6  # announcements are dated over the 6 years before NOW
 HERE = Path(__file__).resolve().parent
+#: Bumped when the generated content changes, so old files are made again.
+CONTENT = 2  # 2: episodes, and seasons airing at NOW
+STREAMERS = ("Netflix", "Apple TV+", "Prime Video", "Disney+", "Hulu", "Peacock", "Paramount+")
 
 KINDS = (
     "filming-started", "filming-wrapped", "release-date", "renewal", "casting",
@@ -130,12 +136,47 @@ def person(rng: random.Random) -> str:
 # --- shows, seasons, credits ----------------------------------------------------
 
 
+def make_episodes(
+    rng: random.Random, show: dict[str, Any], season: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """~20 episodes: weekly from a premiere known to the day (all at once for some
+    streamers), undated (TBA) for a season known to the month, year or not at all."""
+    premiere = season["premiere"]
+    count = rng.randint(10, 30)
+    dated = isinstance(premiere, str) and len(premiere) >= 10
+    if not dated and rng.random() < 0.5:
+        return []
+    drop = dated and show["network"] in STREAMERS and rng.random() < 0.4
+    episodes = []
+    for number in range(1, count + 1):
+        airs = None
+        if dated:
+            day = date.fromisoformat(premiere[:10]) + timedelta(weeks=0 if drop else number - 1)
+            airs = day.isoformat() + premiere[10:]
+        episodes.append(
+            {
+                "show": show["slug"],
+                "season": season["number"],
+                "number": number,
+                "title": sentence(rng, 10, 30)[:-1] if rng.random() < 0.8 else None,
+                "airs": airs,
+                "runtime": (season["runtime"] or {}).get("min"),
+                "kind": "regular",
+                "summary": sentence(rng, 80, 250) if rng.random() < 0.5 else None,
+                "source": rng.choice(SOURCES),
+            }
+        )
+    season["episodes"] = count
+    return episodes
+
+
 def make_shows(
     rng: random.Random,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     shows: list[dict[str, Any]] = []
     seasons: list[dict[str, Any]] = []
     credits: list[dict[str, Any]] = []
+    episodes: list[dict[str, Any]] = []
     today = NOW.date()
     for index in range(SHOWS):
         words = f"{rng.choice(TITLE_WORDS)}{rng.choice(TITLE_TAILS)} {rng.choice(TITLE_WORDS)}"
@@ -184,6 +225,8 @@ def make_shows(
             elif roll < 0.80:  # to the year
                 premiere = str(today.year + rng.randint(0, 2))
                 status = rng.choice(("filming", "casting"))
+            elif roll < 0.86:  # airing now: premiered in the last four months
+                premiere = (today - timedelta(days=rng.randint(1, 120))).isoformat()
             else:  # TBA
                 premiere = None
                 status = rng.choice(("announced", "casting", "cancelled"))
@@ -204,6 +247,7 @@ def make_shows(
                     "source": rng.choice(SOURCES),
                 }
             )
+            episodes.extend(make_episodes(rng, shows[-1], seasons[-1]))
         cast = [person(rng) for _ in range(rng.randint(4, 6))]
         for number in range(1, count + 1):  # ~10 credits a show in all
             members = cast[: rng.randint(3, len(cast))]
@@ -221,7 +265,7 @@ def make_shows(
                         "source": rng.choice(SOURCES),
                     }
                 )
-    return shows, seasons, credits
+    return shows, seasons, credits, episodes
 
 
 # --- announcements -----------------------------------------------------------------
@@ -293,7 +337,7 @@ def schema_for(wanted: str) -> int:
 
 def database(size: int, seed: int, schema: int = 1) -> dict[str, Any]:
     rng = random.Random(seed)
-    shows, seasons, credits = make_shows(rng)
+    shows, seasons, credits, episodes = make_shows(rng)
     news_rng = random.Random(f"{seed}-news")
     announcements: dict[str, dict[str, Any]] = {}
     for serial in range(1, size + 1):
@@ -321,6 +365,7 @@ def database(size: int, seed: int, schema: int = 1) -> dict[str, Any]:
     tables["shows"] = {str(i): doc for i, doc in enumerate(shows, 1)}
     tables["seasons"] = {str(i): doc for i, doc in enumerate(seasons, 1)}
     tables["credits"] = {str(i): doc for i, doc in enumerate(credits, 1)}
+    tables["episodes"] = {str(i): doc for i, doc in enumerate(episodes, 1)}
     state = {
         "1": {
             "schema_version": schema,
@@ -330,13 +375,15 @@ def database(size: int, seed: int, schema: int = 1) -> dict[str, Any]:
     }
     # The order showtrack itself writes (store._encode): state first, announcements
     # last, so that readers which do not need the news can skip parsing it.
-    head = {name: tables[name] for name in LAYOUTS[schema] if name != "announcements"}
+    head = {
+        name: tables[name] for name in (*LAYOUTS[schema], "episodes") if name != "announcements"
+    }
     return {"state": state, **head, "announcements": announcements}
 
 
 def import_document(size: int, seed: int) -> dict[str, Any]:
     """New announcements for the same 1k shows, in the import format."""
-    shows, _, _ = make_shows(random.Random(seed))
+    shows, _, _, _ = make_shows(random.Random(seed))
     rng = random.Random(f"{seed}-import")
     by_show: dict[str, list[dict[str, Any]]] = {}
     for serial in range(1, size + 1):
@@ -371,7 +418,7 @@ def ensure(out: Path, sizes: list[str], seed: int, *, with_import: bool = True, 
     out.mkdir(parents=True, exist_ok=True)
     made: dict[str, Path] = {}
     version = schema_for(schema)
-    marker = out / f".seed-{seed}-schema-{version}"
+    marker = out / f".seed-{seed}-schema-{version}-content-{CONTENT}"
     if not marker.exists():
         force = True  # files from another seed (or none): regenerate
         for old in out.glob(".seed-*"):

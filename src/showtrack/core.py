@@ -217,8 +217,13 @@ def _premiere_order(row: Premiere, tz: tzinfo) -> tuple[int, date, float, str, i
     return (0, counted.earliest(), 0.0, title, row.season.number)
 
 
-def _aired(episode: Episode, now: datetime, tz: tzinfo) -> bool:
-    return episode.airs is not None and countdown(episode.airs, now=now, tz=tz).state == "released"
+def _aired(episode: Episode, now: datetime, today: date) -> bool:
+    """Out by ``now``: its instant has come, or (known to the day, month or year) its
+    last possible day is before the viewer's ``today``, as countdown() counts it."""
+    airs = episode.airs
+    if airs is None:
+        return False
+    return airs.at <= now if airs.at is not None else airs.latest() < today
 
 
 def _airing_key(episode: Episode) -> tuple[Any, ...]:
@@ -238,7 +243,8 @@ def season_progress(
         return Progress("premiere", None, None)
     first = dated[0].airs
     total = season.episodes
-    pending = [e for e in regular if not _aired(e, now, tz)]
+    today = now.astimezone(tz).date()
+    pending = [e for e in regular if not _aired(e, now, today)]
     if len(pending) == len(regular):
         return Progress("premiere", _together(regular, dated[0], total), first)
     if not pending:

@@ -99,7 +99,7 @@ class Snapshot:
         return value if isinstance(value, int) else 0
 
     def _docs(self, table: str) -> dict[str, Any]:
-        docs = self._loaded.head.get(table, {})
+        docs = self._loaded.table(table)
         if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
             raise DatabaseError(f"{self.path} is damaged: table {table!r} is not a set of records.")
         return docs
@@ -630,7 +630,7 @@ def _read(path: Path) -> Snapshot:
                 raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
     if version == SCHEMA_VERSION:
         return Snapshot(path, loaded)
-    raw = dict(loaded.head)
+    raw = dict(loaded.full_head())
     raw["announcements"] = loaded.news.table()
     try:
         checks = migrations.migrate(raw, version)
@@ -677,7 +677,7 @@ def _apply(
     from tinydb import TinyDB
     from tinydb.table import Document
 
-    head = dict(snapshot._loaded.head)
+    head = dict(snapshot._loaded.full_head())
     for table in HEAD:
         snapshot._all(table)  # checked before it is rewritten
         head.setdefault(table, {})

@@ -9,6 +9,7 @@ record, and the file is left as it is.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,67 @@ def credit_from(doc: Any, where: str) -> Credit:
     return parse_credit(_without(doc, "show"), where, _owner(doc, where))
 
 
+_EPISODE_KEYS = frozenset(
+    ("show", "season", "number", "title", "airs", "runtime", "kind", "summary", "source")
+)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def episode_from(doc: Any, where: str) -> Episode:
+    """A stored episode. A store holds tens of thousands, so a record in the form
+    showtrack writes is checked by a short path with the same rules; anything else
+    (or anything that fails) goes through the import validator, for its message."""
+    fast = _episode_fast(doc)
+    if fast is not None:
+        return fast
     from showtrack.sources.jsonfile import parse_episode
 
     if not isinstance(doc, dict):
         raise ValueError(f"{where}: expected an object")
     return parse_episode(_without(doc, "show"), where, _owner(doc, where), None)
+
+
+def _text_or_none(value: Any, limit: int) -> bool:
+    return value is None or (type(value) is str and len(value) <= limit)
+
+
+def _count_or_none(value: Any, low: int, high: int) -> bool:
+    return value is None or (type(value) is int and low <= value <= high)
+
+
+def _episode_fast(doc: Any) -> Episode | None:
+    from showtrack.dates import parse_stored
+
+    if type(doc) is not dict or not doc.keys() <= _EPISODE_KEYS:
+        return None
+    show, season, number, kind = (
+        doc.get("show"),
+        doc.get("season"),
+        doc.get("number"),
+        doc.get("kind"),
+    )
+    title, airs, summary = doc.get("title"), doc.get("airs"), doc.get("summary")
+    source, runtime = doc.get("source"), doc.get("runtime")
+    if not (
+        type(show) is str
+        and _SLUG.fullmatch(show)
+        and type(season) is int
+        and 0 <= season <= 100_000
+        and _count_or_none(number, 0, 100_000)
+        and kind in ("regular", "special")
+        and (number is not None or kind == "special")
+        and _text_or_none(title, SHORT)
+        and _text_or_none(source, SHORT)
+        and _text_or_none(summary, 20_000)
+        and _count_or_none(runtime, 1, 10_000)
+        and _text_or_none(airs, 100)
+    ):
+        return None
+    try:
+        when = None if airs is None else parse_stored(airs)
+    except ValueError:
+        return None
+    return Episode(show, season, number, title, when, runtime, kind, summary, source)
 
 
 def announcement_from(doc: Any, where: str) -> Announcement:

@@ -38,8 +38,12 @@ from showtrack.errors import DatabaseError, json_problem
 from showtrack.store import durable
 
 NEWS = "announcements"
+EPISODES = "episodes"
 HEAD_TABLES = ("state", "shows", "seasons", "credits", "feeds", "episodes")
 NEWS_KEY = b',"announcements":'
+#: Only the episodes table's own key is followed by an object: a season's
+#: "episodes" field is a number or null, and a string can hold no bare quote.
+EPISODES_KEY = b',"episodes":{'
 SMALL_JSON = 256 * 1024  # below this the stdlib parses as fast as orjson can be imported
 CHUNK = 1 << 20
 
@@ -296,14 +300,33 @@ def _record_start(data: bytes, low: int, high: int) -> re.Match[bytes] | None:
 
 
 class Loaded:
-    """A file as read: its head tables parsed, its news parsed or not, its stamp."""
+    """A file as read: its head tables parsed (the episodes table maybe only when
+    first asked for), its news parsed or not, its stamp."""
 
-    __slots__ = ("head", "news", "stamp")
+    __slots__ = ("_episodes", "head", "news", "stamp")
 
-    def __init__(self, head: Raw, news: News, stamp: Stamp) -> None:
+    def __init__(
+        self,
+        head: Raw,
+        news: News,
+        stamp: Stamp,
+        episodes: Callable[[], Any] | None = None,
+    ) -> None:
         self.head = head
         self.news = news
         self.stamp = stamp
+        self._episodes = episodes  # parses the episodes table, when it was skipped
+
+    def table(self, name: str) -> Any:
+        """A head table; the episodes table is parsed on first use."""
+        if name == EPISODES and name not in self.head and self._episodes is not None:
+            self.head[name] = self._episodes()
+        return self.head.get(name, {})
+
+    def full_head(self) -> Raw:
+        """Every head table, the episodes table parsed."""
+        self.table(EPISODES)
+        return self.head
 
 
 def stat_stamp(path: Path) -> Stamp | None:
@@ -330,7 +353,7 @@ def load(path: Path) -> Loaded:
     try:
         data, at = _read_head(handle)
         if at > 0 and _ends_whole(handle, info.st_size):
-            head = _head_tables(data[:at] + b"}")
+            head, episodes = _split_head(path, data[:at])
             if head is not None:
                 read = functools.cache(_news_reader(path, handle, at + len(NEWS_KEY)))
                 state = head.get("state", {}).get("1", {})
@@ -347,7 +370,7 @@ def load(path: Path) -> Loaded:
                     return document.get(NEWS, {})
 
                 news = News(path, read=read, whole=whole, expected=expected)
-                return Loaded(head, news, stamp)
+                return Loaded(head, news, stamp, episodes)
         handle.seek(len(data))
         data += handle.read()
     except OSError as err:
@@ -387,14 +410,37 @@ def _ends_whole(handle: Any, size: int) -> bool:
     return whole
 
 
-def _head_tables(data: bytes) -> Any:
+def _head_tables(data: bytes, without: str = "") -> Any:
     try:
         head = loads(data)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(head, dict) or not all(table in head for table in HEAD_TABLES):
+    wanted = [table for table in HEAD_TABLES if table != without]
+    if not isinstance(head, dict) or not all(table in head for table in wanted):
         return None
     return head
+
+
+def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None]:
+    """The head tables, with the episodes table (written last in the head, before the
+    news) left unparsed until a command asks for it: commands that show no episode
+    never parse it. Any other layout is parsed whole."""
+    at = data.rfind(EPISODES_KEY)
+    if at > 0:
+        head = _head_tables(data[:at] + b"}", without=EPISODES)
+        if head is not None and EPISODES not in head:
+            raw = data[at + len(EPISODES_KEY) - 1 :]
+
+            def episodes() -> Any:
+                table = parse(path, raw)
+                if not isinstance(table, dict):
+                    raise DatabaseError(
+                        f"{path} is damaged: table 'episodes' is not a set of records."
+                    )
+                return table
+
+            return head, episodes
+    return _head_tables(data + b"}"), None
 
 
 def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], memoryview]:
