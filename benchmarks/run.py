@@ -310,6 +310,12 @@ def main() -> int:
             ),
             Case("countdown", "countdown (bundled)", [showtrack, "countdown"], "bundled"),
             Case("peek", "news --peek (bundled)", [showtrack, "news", "--peek"], "bundled"),
+            Case(
+                "episodes",
+                "episodes heartstopper (bundled)",
+                [showtrack, "episodes", "heartstopper"],
+                "bundled",
+            ),
         ]
         for size in sizes:
             db_path = str(dbs[size])
@@ -382,6 +388,13 @@ def main() -> int:
                         f"cast-{size}",
                         f"cast {first_slug}{tag}",
                         [showtrack, "cast", first_slug],
+                        size,
+                        baseline=f"floor-cd-{size}",
+                    ),
+                    Case(
+                        f"episodes-{size}",
+                        f"episodes {first_slug}{tag}",
+                        [showtrack, "episodes", first_slug],
                         size,
                         baseline=f"floor-cd-{size}",
                     ),
@@ -584,7 +597,7 @@ def main() -> int:
             return ("PASS" if counts["reads"] <= 1 and counts["replaces"] == 1 else "FAIL"), detail
 
         budgets = [Budget("`--help` <= 6x `python -c pass`", lambda: within("help", "pass", 6.0))]
-        for key in ("cast", "countdown", "peek", "shows"):
+        for key in ("cast", "countdown", "peek", "shows", "episodes"):
             budgets.append(
                 Budget(
                     f"{by_key[key].label} <= 7x `python -c pass`",
