@@ -81,6 +81,7 @@ def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
         (["countdown"], ["zoneinfo"]),  # a named zone needs the zone database
         (["shows"], ["zoneinfo"]),
         (["cast", "heartstopper"], []),  # cast shows no time, so no zone is looked up
+        (["episodes", "heartstopper"], ["zoneinfo"]),
         (["news", "--peek"], ["zoneinfo"]),  # a day of news is the viewer's local day
     ],
 )
