@@ -341,6 +341,24 @@ class Announcement(_AnnouncementFields):
         }
 
 
+class Target(NamedTuple):
+    """Where notifications go: an Apprise URL, what it wants, and what it was sent.
+
+    ``cursor`` is the highest announcement seq this target has been notified of
+    (None: not started for this database yet); ``reminded`` holds the keys of the
+    reminders already sent, one per (event, its time, offset). Targets live in a
+    file of their own beside the database, never in the database or an export.
+    """
+
+    id: int
+    url: str
+    shows: tuple[str, ...] = ()  # only these shows; () every show
+    kinds: tuple[str, ...] | None = None  # only these kinds of news; None every kind
+    remind: tuple[int, ...] = ()  # seconds before an airing, largest first; () none
+    cursor: int | None = None
+    reminded: frozenset[str] = frozenset()
+
+
 class Feed(NamedTuple):
     """A news feed followed for a show, with what sync needs to fetch it politely."""
 

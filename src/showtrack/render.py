@@ -889,3 +889,82 @@ def feeds_view(doc: dict[str, Any]) -> list[Block]:
             details.append((safe(f"title: {feed['title']}"), "dim"))
         _row(table, feed["show"], details)
     return [table]
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def targets_doc(items: list[Any], masks: dict[int, str], titles: dict[str, str]) -> dict[str, Any]:
+    """The targets, their URLs masked: a secret never reaches a document."""
+    from showtrack.notify import offset_words
+
+    return {
+        "targets": [
+            {
+                "id": item.id,
+                "target": masks[item.id],
+                "shows": list(item.shows),
+                "show_titles": [titles.get(slug, slug) for slug in item.shows],
+                "kinds": None if item.kinds is None else list(item.kinds),
+                "remind": [offset_words(offset) for offset in item.remind],
+                "cursor": item.cursor,
+            }
+            for item in items
+        ]
+    }
+
+
+def targets_view(doc: dict[str, Any]) -> list[Block]:
+    """Each target's masked URL on a line of its own, what it gets under it."""
+    if not doc["targets"]:
+        return [_text("No notification targets. Add one with 'showtrack notify add URL'.")]
+    table = _table(f"Notification targets ({len(doc['targets'])})", "Id", "Target")
+    for item in doc["targets"]:
+        kinds = item["kinds"]
+        news = "all news" if kinds is None else ", ".join(kinds) if kinds else "no news"
+        details: list[Segment] = [(safe(item["target"]), "")]
+        details.append((safe(f"shows: {', '.join(item['show_titles']) or 'all'}"), "dim"))
+        details.append((safe(f"news: {news}"), "dim"))
+        details.append(
+            (safe(f"reminders: {', '.join(item['remind']) or 'none'} before an airing"), "dim")
+            if item["remind"]
+            else ("reminders: none", "dim")
+        )
+        _row(table, item["id"], details)
+    return [table]
+
+
+def notify_doc(results: list[Any]) -> dict[str, Any]:
+    return {
+        "targets": [
+            {
+                "id": item.id,
+                "target": item.target,
+                "messages": item.messages,
+                "announcements": item.news,
+                "reminders": item.reminders,
+                "error": item.error,
+            }
+            for item in results
+        ]
+    }
+
+
+def notify_view(doc: dict[str, Any]) -> list[Block]:
+    if not doc["targets"]:
+        return [_text("No notification targets. Add one with 'showtrack notify add URL'.")]
+    out: list[Block] = []
+    for item in doc["targets"]:
+        if item["error"] is not None:
+            continue  # said on stderr
+        if not item["messages"]:
+            out.append(_text(f"Target {item['id']}: nothing new to send."))
+            continue
+        parts = []
+        if item["announcements"]:
+            parts.append(_count(item["announcements"], "announcement"))
+        if item["reminders"]:
+            parts.append(_count(item["reminders"], "reminder"))
+        sent = _count(item["messages"], "message")
+        out.append(_text(f"Target {item['id']}: sent {sent} ({', '.join(parts)})."))
+    return out

@@ -51,6 +51,7 @@ COMMANDS: dict[str, Lazy] = {
     "search": Lazy("sources", "search_cli", "Look a show up on TVmaze, to follow it with 'showtrack add show --tvmaze ID'."),
     "feed": Lazy("sources", "feed_cli", "Follow news feeds (RSS/Atom) for a show."),
     "sync": Lazy("sources", "sync_cli", "Update linked shows from TVmaze and read followed feeds."),
+    "notify": Lazy("notify", "notify_cli", "Be told without asking: news and airing reminders sent through Apprise."),
 }  # fmt: skip
 
 

@@ -37,9 +37,10 @@ from showtrack.models import (
     Show,
     episode_order,
 )
-from showtrack.store import codec, durable, layout, migrations, reading
+from showtrack.store import codec, durable, layout, migrations, reading, targets
 from showtrack.store.durable import LOCK_TIMEOUT, atomic_write
 from showtrack.store.migrations import SCHEMA_VERSION
+from showtrack.store.targets import Targets
 
 __all__ = [
     "LOCK_TIMEOUT",
@@ -525,8 +526,35 @@ class Store:
         self.snapshot.check_zones()
 
     def files(self) -> list[Path]:
-        """The files of this database: itself, its lock and its reading state."""
-        return [self.path, durable.lock_path(self.path), reading.path_for(self.path)]
+        """The files of this database: itself, its lock, its reading state and its
+        notification targets."""
+        return [
+            self.path,
+            durable.lock_path(self.path),
+            reading.path_for(self.path),
+            targets.path_for(self.path),
+            durable.lock_path(targets.path_for(self.path)),
+        ]
+
+    # -- notification targets --
+
+    def targets(self) -> Targets:
+        """The notification targets (their cursors as of this database)."""
+        return targets.read(self.path, self.snapshot.database)
+
+    def change_targets(self, decide: Callable[[Snapshot, Targets], tuple[Targets, T]]) -> T:
+        """Lock, read the database and the targets as they are now, let ``decide``
+        give the new targets, and write them (only if they changed)."""
+        with durable.locked(self.path, self.lock_timeout):
+            self._fresh()
+            if self.snapshot.needs_save:
+                self._save_migration(locked=True)
+            database = self.snapshot.database
+            current = targets.read(self.path, database)
+            new, result = decide(self.snapshot, current)
+            if new != current:
+                targets.write(self.path, database, new)
+        return result
 
     # -- the reading state --
 
@@ -571,6 +599,10 @@ class Store:
                 commit = self._commit(changes, now)
         return result, commit
 
+    def refresh(self) -> None:
+        """Read the database again if another process has replaced it since."""
+        self._fresh()
+
     def _fresh(self) -> None:
         """Read the file again unless it is the very one already read (same inode,
         size and mtime: every write makes a new inode)."""
@@ -593,8 +625,9 @@ class Store:
     def _commit(self, changes: ChangeSet, now: datetime) -> Commit:
         snapshot = self.snapshot
         guard = 0
-        if changes.added:  # never number below a check (a database restored from a copy)
+        if changes.added:  # never number below a check or a notification (a restored copy)
             guard = self.checks().highest if not snapshot.needs_save else 0
+            guard = max(guard, targets.read(self.path, snapshot.database).highest_cursor())
         if snapshot.needs_save and snapshot.migrated_checks is not None:
             reading.write(self.path, snapshot.database, snapshot.migrated_checks)
         head, news, seqs = _apply(snapshot, changes, now, guard)

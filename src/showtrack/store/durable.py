@@ -175,9 +175,12 @@ def _blocking_interrupts() -> contextlib.AbstractContextManager[None]:
     return held()
 
 
-def atomic_write(path: Path, pieces: Sequence[bytes | memoryview], *, mode: int = 0o600) -> None:
+def atomic_write(
+    path: Path, pieces: Sequence[bytes | memoryview], *, mode: int = 0o600, keep: bool = True
+) -> None:
     """Replace ``path`` with ``pieces`` written one after the other: all or nothing,
-    durable. A new file gets ``mode``; an existing one keeps its own."""
+    durable. A new file gets ``mode``; an existing one keeps its own (``keep``) or
+    gets ``mode`` too."""
     import tempfile
 
     folder = path.parent
@@ -189,7 +192,7 @@ def atomic_write(path: Path, pieces: Sequence[bytes | memoryview], *, mode: int 
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(temp, os.stat(path).st_mode & 0o777 if path.exists() else mode)
+            os.chmod(temp, os.stat(path).st_mode & 0o777 if keep and path.exists() else mode)
         with _blocking_interrupts():
             os.replace(temp, path)
             COMMITS[0] += 1
