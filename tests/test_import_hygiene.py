@@ -32,6 +32,9 @@ HEAVY = [
     "showtrack.merge",
     "showtrack.sync",
     "showtrack.entry",
+    "apprise",
+    "showtrack.deliver",
+    "showtrack.notify",
 ]
 
 PROBE = """
@@ -120,3 +123,20 @@ def test_recording_a_news_check_does_not_rewrite_the_news(tmp_path: Path) -> Non
     assert absent(found, "zoneinfo") == set()  # the viewer's day needs only the zone
     reading = tmp_path / "db.json.reading"
     assert reading.is_file()
+
+
+def test_apprise_is_imported_by_notify_only(tmp_path: Path) -> None:
+    """Apprise (about 90 ms) loads for `notify` with a target, never for reading or
+    for a sync, even with a target set."""
+    imported(tmp_path, "countdown")
+    assert "apprise" not in imported(tmp_path, "notify", "list")  # no target: nothing to mask
+    assert "apprise" in imported(tmp_path, "notify", "add", "json://127.0.0.1:9/hook")
+    assert "apprise" in imported(tmp_path, "notify", "list")
+    assert "apprise" not in imported(tmp_path, "notify", "--help")
+    for command in (
+        ["sync"],
+        ["news"],
+        ["calendar"],
+        ["add", "news", "heartstopper", "--headline", "x"],
+    ):
+        assert {"apprise", "showtrack.deliver"}.isdisjoint(imported(tmp_path, *command)), command
