@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ import pytest
 from typer.testing import Result
 
 from conftest import Invoker, assert_clean, ok
+from sources_helpers import LocalServer, real, serve
 
 Runner = Callable[..., Invoker]
 
@@ -262,15 +263,23 @@ def test_while_airing_the_row_counts_to_the_next_episode(
     assert row["countdown"] in body
 
 
-def test_the_two_zones_answer_the_same_instant_differently() -> None:
-    """The finale case: at noon in London on Sunday 25 June the finale is tomorrow
-    morning there, but this evening in Los Angeles; the hours are the same."""
+def test_the_two_zones_answer_the_same_instant_differently(sv: Invoker) -> None:
+    """The finale case: at noon in London on Sunday 25 June the finale (02:00 UTC on
+    the 26th) is tomorrow morning for a London viewer but this evening for one in Los
+    Angeles; the hours to go are the same real hours."""
     now = instant("2017-06-25T12:00:00+01:00")
     finale = airs(SV_COUNT)
-    hours = (finale - now) / timedelta(hours=1)
-    assert hours == 15
-    assert timed_countdown(finale, now, LONDON) == "tomorrow, in 15 hours"
-    assert timed_countdown(finale, now, LOS_ANGELES) == "today, in 15 hours"
+    hours = (finale - now) // timedelta(hours=1)
+    assert finale.astimezone(LONDON).date() > now.astimezone(LONDON).date()
+    assert finale.astimezone(LOS_ANGELES).date() == now.astimezone(LOS_ANGELES).date()
+    answers = {}
+    for zone in (LONDON, LOS_ANGELES):
+        (row,) = premieres(sv, now.isoformat(), "--tz", str(zone))
+        answers[str(zone)] = (row["countdown"], row["days"], row["hours"], row["state"])
+    assert answers == {
+        "Europe/London": (f"tomorrow, in {hours} hours", 0, hours, "upcoming"),
+        "America/Los_Angeles": (f"today, in {hours} hours", 0, hours, "today"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -1265,3 +1274,336 @@ def test_episodes_added_to_a_season_that_had_some_is_news(sv: Invoker, tmp_path:
     assert (items["episodes"]["was"], items["episodes"]["became"]) == ("10", "12")
     (row,) = premieres(sv, "2017-06-26T12:00:00+01:00")  # the old finale aired this morning
     assert (row["next"]["label"], row["next"]["finale"]) == ("S4E11", False)
+
+
+# --- 9. TVmaze sync of episodes ------------------------------------------------------------------
+
+TVMAZE_ID = 4242
+LOOPBACK_SHOW = "loopback-drama"
+
+
+def tvmaze_episode(number: int) -> dict[str, Any]:
+    """A weekly episode on Sundays at 21:00 New York time (02:00 UTC on the Monday)."""
+    day = date(2030, 1, 6) + timedelta(weeks=number - 1)
+    return {
+        "id": 1000 + number,
+        "name": f"Part {number}",
+        "season": 1,
+        "number": number,
+        "type": "regular",
+        "airdate": day.isoformat(),
+        "airtime": "21:00",
+        "airstamp": f"{day + timedelta(days=1)}T02:00:00+00:00",
+        "runtime": 60,
+        "summary": f"<p>What happens in <b>part {number}</b>.</p>",
+    }
+
+
+def tvmaze_show(episodes: list[Any] | None) -> dict[str, Any]:
+    embedded: dict[str, Any] = {
+        "seasons": [{"id": 77, "number": 1, "episodeOrder": 4, "premiereDate": "2030-01-06",
+                     "endDate": None, "network": None, "webChannel": None, "summary": None}],
+        "cast": [],
+    }  # fmt: skip
+    if episodes is not None:
+        embedded["episodes"] = episodes
+    return {
+        "id": TVMAZE_ID,
+        "name": "Loopback Drama",
+        "language": "English",
+        "genres": ["Drama"],
+        "status": "Running",
+        "network": {
+            "id": 8,
+            "name": "HBO",
+            "country": {"name": "United States", "code": "US", "timezone": "America/New_York"},
+        },  # fmt: skip
+        "webChannel": None,
+        "summary": None,
+        "_embedded": embedded,
+    }
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
+    yield from serve(monkeypatch)
+
+
+SYNC_NOW = "2030-01-01T12:00:00+00:00"
+
+
+def serve_show(server: LocalServer, payload: dict[str, Any]) -> None:
+    server.static(f"/shows/{payload['id']}", json.dumps(payload).encode())
+
+
+def sync(invoke: Invoker, now: str = SYNC_NOW) -> dict[str, Any]:
+    doc: dict[str, Any] = as_json(invoke("sync", "--json", env_extra=env(now)))
+    return doc
+
+
+@pytest.fixture
+def synced(empty: Invoker, server: LocalServer) -> Invoker:
+    serve_show(server, tvmaze_show([tvmaze_episode(n) for n in range(1, 5)]))
+    ok(empty("add", "show", "--tvmaze", str(TVMAZE_ID), "--slug", LOOPBACK_SHOW,
+             env_extra=env(SYNC_NOW)))  # fmt: skip
+    assert sync(empty)["warnings"] == []
+    return empty
+
+
+def test_sync_stores_tvmaze_episodes(synced: Invoker) -> None:
+    rows = episode_rows(synced, LOOPBACK_SHOW, 1)
+    assert sorted(rows) == [1, 2, 3, 4]
+    for number, row in rows.items():
+        sent = tvmaze_episode(number)
+        assert row["title"] == sent["name"]
+        assert instant(row["airs"]) == instant(sent["airstamp"])
+        # shown in the network's zone: 21:00 EST on the airdate
+        assert row["airs"] == f"{sent['airdate']}T21:00-05:00"
+        assert (row["runtime"], row["source"], row["kind"]) == (60, "TVmaze", "regular")
+        assert row["summary"] == f"What happens in part {number}."  # HTML cleaned
+    assert rows[4]["finale"] is True  # episodeOrder 4
+    (row,) = premieres(synced, "2030-01-10T12:00:00+00:00")
+    assert (row["next"]["label"], row["airs"]) == ("S1E2", rows[2]["airs"])
+
+
+def test_a_whole_list_without_an_episode_removes_it_but_not_hand_entries(
+    synced: Invoker, server: LocalServer
+) -> None:
+    ok(synced("add", "episode", LOOPBACK_SHOW, "--season", "1", "--title", "Fan special",
+              "--airs", "2030-02-10"))  # fmt: skip
+    serve_show(server, tvmaze_show([tvmaze_episode(n) for n in range(1, 4)]))
+    report = sync(synced, "2030-01-02T12:00:00+00:00")
+    assert report["warnings"] == []
+    assert report["merge"]["by_show"][LOOPBACK_SHOW]["removed"] == 1
+    rows = episode_rows(synced, LOOPBACK_SHOW, 1)
+    assert sorted(rows, key=str) == [1, 2, 3, "Fan special"]  # E4 gone, the hand special kept
+    assert rows["Fan special"]["source"] != "TVmaze"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # an item that can't be read: the list is not known to be whole
+        pytest.param(
+            [tvmaze_episode(1), tvmaze_episode(2), {"id": 9, "name": "?", "season": "one"}],
+            id="an-unreadable-item",
+        ),
+        pytest.param([tvmaze_episode(1), tvmaze_episode(2), "not an episode"], id="not-an-object"),
+        pytest.param(None, id="no-episodes-embedded"),
+    ],
+)
+def test_a_partial_read_removes_nothing(
+    synced: Invoker, server: LocalServer, payload: list[Any] | None
+) -> None:
+    serve_show(server, tvmaze_show(payload))
+    result = synced("sync", "--json", env_extra=env("2030-01-02T12:00:00+00:00"))
+    assert_clean(result)
+    report = json.loads(result.stdout)
+    assert report["merge"]["by_show"].get(LOOPBACK_SHOW, {}).get("removed", 0) == 0
+    assert sorted(episode_rows(synced, LOOPBACK_SHOW, 1)) == [1, 2, 3, 4]
+    if payload is not None:
+        assert any("episodes[2]" in warning for warning in report["warnings"])
+
+
+def test_a_moved_tvmaze_episode_is_news(synced: Invoker, server: LocalServer) -> None:
+    ok(synced("news", env_extra=env(SYNC_NOW)))
+    episodes = [tvmaze_episode(n) for n in range(1, 5)]
+    episodes[2] = dict(episodes[2], airdate="2030-01-21", airstamp="2030-01-22T02:00:00+00:00")
+    serve_show(server, tvmaze_show(episodes))
+    sync(synced, "2030-01-02T12:00:00+00:00")
+    (item,) = news_items(synced, now="2030-01-02T12:00:00+00:00")
+    assert item["about"] == "airs:E3"
+    assert instant(item["was"]) == instant(tvmaze_episode(3)["airstamp"])
+    assert instant(item["became"]) == instant("2030-01-22T02:00:00+00:00")
+
+
+# --- 10. the recorded TVmaze payload (Silicon Valley, 38 episodes) ---------------------------------
+
+REAL_PAYLOAD = "tvmaze/singlesearch_143_embed_episodes.json"
+
+
+def expected_rows(payload: dict[str, Any], now: datetime, zone: ZoneInfo) -> list[tuple[Any, ...]]:
+    """Countdown rows worked out from the payload's airstamps: each season with some
+    episodes aired and some to come counts to its next episode (the last of the
+    season's episodes is the finale); a season whose last episode aired today stays
+    as 'today, out now'; the soonest season not begun is the show's next premiere."""
+    by_season: dict[int, list[dict[str, Any]]] = {}
+    for item in payload["_embedded"]["episodes"]:
+        by_season.setdefault(item["season"], []).append(item)
+    rows = []
+    not_begun = []
+    for season, items in by_season.items():
+        stamp = {item["number"]: instant(item["airstamp"]) for item in items}
+        count = len(items)
+        aired = [n for n in stamp if stamp[n] <= now]
+        coming = sorted((n for n in stamp if stamp[n] > now), key=stamp.__getitem__)
+        if aired and coming:
+            n = coming[0]
+            rows.append((season, "airing", f"S{season}E{n}", n == count,
+                         timed_countdown(stamp[n], now, zone)))  # fmt: skip
+        elif coming:
+            not_begun.append((stamp[coming[0]], season, coming[0]))
+        else:
+            last = max(stamp, key=stamp.__getitem__)
+            if stamp[last].astimezone(zone).date() == now.astimezone(zone).date():
+                rows.append((season, "released", f"S{season}E{last}", True, "today, out now"))
+    if not_begun:
+        first, season, number = min(not_begun)
+        rows.append((season, "premiere", f"S{season}E{number}", False,
+                     timed_countdown(first, now, zone)))  # fmt: skip
+    return sorted(rows)
+
+
+REAL_NOWS = [
+    "2014-05-25T12:00:00+00:00",  # season 1 between E7 and E8 (two weeks apart), E8 the finale
+    "2016-06-20T12:00:00+00:00",  # season 3: E9 aired hours ago, the finale next week
+    "2017-04-20T11:00:00+00:00",  # before season 4
+    "2017-05-01T11:00:00+00:00",  # season 4, E3 next
+    "2017-06-25T11:00:00+00:00",  # the season 4 finale: tomorrow in London, today in New York
+    "2017-06-26T22:00:00+00:00",  # the finale's day is over in New York, not in London
+]
+
+
+@pytest.mark.parametrize("zone", [LONDON, NEW_YORK], ids=str)
+@pytest.mark.parametrize("now", REAL_NOWS)
+def test_real_payload_next_episode_and_finale(
+    empty: Invoker, server: LocalServer, now: str, zone: ZoneInfo
+) -> None:
+    body = real(REAL_PAYLOAD).read_bytes()
+    payload = json.loads(body)
+    server.static(f"/shows/{payload['id']}", body)
+    ok(empty("add", "show", "--tvmaze", str(payload["id"]), "--slug", "silicon-valley",
+             env_extra=env(now)))  # fmt: skip
+    assert sync(empty, now)["warnings"] == []
+    moment = instant(now)
+    rows = premieres(empty, now, "--tz", str(zone))
+    got = sorted(
+        (r["season"], r["phase"], r["next"]["label"], r["next"]["finale"], r["countdown"])
+        for r in rows
+    )
+    assert got == expected_rows(payload, moment, zone)
+    text = ok(empty("countdown", "--tz", str(zone), env_extra=env(now))).stdout
+    for _season, phase, label, finale, countdown in got:
+        if phase != "premiere":
+            assert (f"{label} finale" if finale else label) in text
+        assert countdown in text
+
+
+def test_real_payload_the_zones_disagree_on_the_finale(empty: Invoker, server: LocalServer) -> None:
+    """Two of the instants above answer differently in London and New York: the
+    program's answers differ there as the airstamps say they must."""
+    body = real(REAL_PAYLOAD).read_bytes()
+    payload = json.loads(body)
+    server.static(f"/shows/{payload['id']}", body)
+    first = "2017-06-25T11:00:00+00:00"
+    ok(empty("add", "show", "--tvmaze", "143", "--slug", "silicon-valley", env_extra=env(first)))
+    sync(empty, first)
+    for now in (first, "2017-06-26T22:00:00+00:00"):
+        answers = {}
+        for zone in (LONDON, NEW_YORK):
+            rows = premieres(empty, now, "--tz", str(zone))
+            answers[str(zone)] = [(r["season"], r["countdown"]) for r in rows]
+            expected = expected_rows(payload, instant(now), zone)
+            assert answers[str(zone)] == [(row[0], row[4]) for row in expected]
+        assert answers["Europe/London"] != answers["America/New_York"]
+
+
+def test_real_payload_episodes_view(empty: Invoker, server: LocalServer) -> None:
+    body = real(REAL_PAYLOAD).read_bytes()
+    payload = json.loads(body)
+    server.static(f"/shows/{payload['id']}", body)
+    now = "2017-05-01T11:00:00+00:00"
+    ok(empty("add", "show", "--tvmaze", "143", "--slug", "silicon-valley", env_extra=env(now)))
+    sync(empty, now)
+    doc = as_json(empty("episodes", "silicon-valley", "--json", env_extra=env(now)))
+    sent = [item for item in payload["_embedded"]["episodes"] if item["season"] == 4]
+    assert doc["season"] == 4
+    assert doc["seasons_with_episodes"] == sorted(
+        {i["season"] for i in payload["_embedded"]["episodes"]}
+    )
+    assert [(r["number"], r["title"]) for r in doc["episodes"]] == [
+        (item["number"], item["name"]) for item in sorted(sent, key=lambda i: i["airstamp"])
+    ]
+    for row, item in zip(doc["episodes"], sorted(sent, key=lambda i: i["airstamp"]), strict=True):
+        assert instant(row["airs"]) == instant(item["airstamp"])
+        assert row["airs"][:10] == item["airdate"]  # the network's own day
+        assert row["state"] == (
+            "released" if instant(item["airstamp"]) <= instant(now) else "upcoming"
+        )
+    assert [r["number"] for r in doc["episodes"] if r["finale"]] == [len(sent)]
+
+
+# --- 11. export and import round trip ---------------------------------------------------------------
+
+
+def test_export_import_export_is_identical_with_episodes_and_a_special(
+    both: Invoker, runner: Runner, tmp_path: Path
+) -> None:
+    ok(both("add", "episode", "silicon-valley", "--season", "4", "--title", "Inside the Episode",
+            "--airs", "2017-05-03", "--runtime", "5", "--summary", "Behind the scenes"))  # fmt: skip
+    ok(both("edit", "episode", "silicon-valley", "--season", "4", "--number", "3",
+            "--summary", E3_SUMMARY))  # fmt: skip
+    first = tmp_path / "first.json"
+    ok(both("export", "-o", str(first)))
+    exported = json.loads(first.read_bytes())
+    sv_show = next(show for show in exported["shows"] if show["slug"] == "silicon-valley")
+    specials = [e for e in sv_show["episodes"] if "number" not in e]
+    assert specials == [
+        {"season": 4, "title": "Inside the Episode", "airs": "2017-05-03", "runtime": 5,
+         "kind": "special", "summary": "Behind the scenes"}
+    ]  # fmt: skip
+    assert len(sv_show["episodes"]) == len(SV_EPISODES) + 1
+    hs_show = next(show for show in exported["shows"] if show["slug"] == "heartstopper")
+    assert len(hs_show["episodes"]) == 8
+
+    fresh = runner(tmp_path / "fresh" / "showtrack.json")
+    ok(fresh("init", "--empty"))
+    ok(fresh("import", str(first)))
+    second = tmp_path / "second.json"
+    ok(fresh("export", "-o", str(second)))
+    assert second.read_bytes() == first.read_bytes()
+    report = as_json(fresh("import", str(first), "--json"))
+    assert report["counts"]["episodes"] == {"added": 0, "updated": 0, "unchanged": 19, "removed": 0}
+    assert report["changes"] == []
+
+
+# --- 12. a schema-5 database ------------------------------------------------------------------------
+
+
+def test_a_schema_5_file_migrates_and_keeps_working(invoke: Invoker, tmp_path: Path) -> None:
+    """A file as schema 5 wrote it: the same layout without the episodes table."""
+    current = invoke.db.read_bytes()
+    start = current.index(b',"episodes":{')
+    end = current.index(b',"announcements":')
+    old = current[:start] + current[end:]
+    assert old.count(b'"schema_version":6') == 1
+    old = old.replace(b'"schema_version":6', b'"schema_version":5')
+    path = tmp_path / "v5" / "showtrack.json"
+    path.parent.mkdir()
+    path.write_bytes(old)
+    before = json.loads(old)
+    assert "episodes" not in before
+
+    v5 = Clocked(path, "2023-05-24T12:00:00+01:00")
+    assert ok(v5("episodes", "heartstopper")).stdout.strip() == (
+        "No episodes are recorded for Heartstopper yet."
+    )
+    saved = path.read_bytes()
+    migrated = json.loads(saved)
+    assert migrated["state"]["1"]["schema_version"] == 6
+    assert migrated["episodes"] == {}
+    for table in ("shows", "seasons", "credits", "feeds", "announcements"):
+        assert migrated[table] == before[table], table
+    assert migrated["state"]["1"]["database"] == before["state"]["1"]["database"]
+    ok(v5("countdown"))
+    assert path.read_bytes() == saved  # migrated once
+
+    assert len(news_items(v5, "--all")) == len(before["announcements"])
+    ok(v5("add", "episode", "heartstopper", "--season", "2", "--number", "1-8",
+          "--airs", DROP_DAY.isoformat()))  # fmt: skip
+    (row,) = [r for r in premieres(v5, "2023-05-24T12:00:00+01:00") if r["season"] == 2]
+    assert (row["next"]["all_at_once"], row["next"]["count"]) == (True, 8)
+    ok(v5("import", str(SV_PACK)))
+    doc = as_json(v5("episodes", "silicon-valley", "--json", env_extra=env(MID_SEASON)))
+    assert [r["number"] for r in doc["episodes"]] == sorted(SV_EPISODES)
+    assert as_json(v5("export"))["shows"][0]["slug"] in {"heartstopper", "silicon-valley"}
