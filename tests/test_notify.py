@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -169,7 +170,8 @@ def test_a_damaged_targets_file_is_refused_and_left_as_it_was(
     for args in (("notify", "run"), ("notify", "list"), ("notify", "add", hook.url("x"))):
         result = invoke(*args)
         assert result.exit_code == 1, everything(result)
-        assert "damaged" in result.stderr and str(path) in result.stderr
+        assert "damaged" in result.stderr
+        assert str(path) in result.stderr
     assert path.read_bytes() == damaged
 
 
@@ -181,7 +183,8 @@ def test_adding_a_url_again_changes_its_filters_and_keeps_its_cursor(
     ok(invoke("notify", "run"))
     ok(invoke("notify", "add", hook.url(), "--kinds", "renewal"))
     listed = json.loads(ok(invoke("notify", "list", "--json")).stdout)["targets"]
-    assert len(listed) == 1 and listed[0]["kinds"] == ["renewal"]
+    assert len(listed) == 1
+    assert listed[0]["kinds"] == ["renewal"]
     ok(invoke("notify", "run"))
     assert len(hook.posts) == 1  # "First" was not sent again
 
@@ -269,7 +272,8 @@ def test_a_failed_target_gets_its_news_on_the_next_run_and_the_others_are_not_he
         hook.failing = True
         failed = invoke("notify", "run")
         assert failed.exit_code == 1
-        assert "Target 1" in failed.stderr and "Target 2" not in failed.stderr
+        assert "Target 1" in failed.stderr
+        assert "Target 2" not in failed.stderr
         assert len(other.posts) == 1
         hook.failing = False
         ok(invoke("notify", "run"))
@@ -302,7 +306,8 @@ def test_a_run_waits_for_another_run_and_never_sends_twice(invoke: Invoker, hook
     add_news(invoke, "Once only")
     with durable.locked(targets.path_for(invoke.db), 0):
         busy = invoke("notify", "run", env_extra={"SHOWTRACK_LOCK_TIMEOUT": "0"})
-    assert busy.exit_code == 1 and "busy" in busy.stderr
+    assert busy.exit_code == 1
+    assert "busy" in busy.stderr
     assert hook.posts == []
     ok(invoke("notify", "run"))
     assert len(hook.posts) == 1
@@ -448,7 +453,8 @@ def test_news_by_email_through_a_local_smtp_server(invoke: Invoker) -> None:
     assert mail.rcpt_tos == ["fan@example.org"]
     text = mail.content.decode("utf-8", "replace")
     assert "Subject: showtrack: Heartstopper" in text
-    assert "Season 3 renewed" in text and "https://example.org/s3" in text
+    assert "Season 3 renewed" in text
+    assert "https://example.org/s3" in text
 
 
 def test_no_targets_is_said_plainly(invoke: Invoker) -> None:
@@ -456,3 +462,123 @@ def test_no_targets_is_said_plainly(invoke: Invoker) -> None:
     assert "No notification targets" in result.stdout
     assert json.loads(ok(invoke("notify", "run", "--json")).stdout) == {"targets": []}
     assert ok(invoke("notify", "run", "--quiet")).stdout == ""
+
+
+# --- the cron loop: sync and notify, 20 times, a webhook that fails for a while ------------
+
+
+def _payload(base: dict[str, Any], airings: list[datetime]) -> bytes:
+    """The 'TVmaze' show with season 2 as weekly-ish timed episodes at ``airings``."""
+    doc = json.loads(json.dumps(base))
+    embedded = doc["_embedded"]
+    embedded["episodes"] = [e for e in embedded["episodes"] if e["season"] != 2] + [
+        {
+            "id": 900 + number,
+            "name": f"Chapter {number}",
+            "season": 2,
+            "number": number,
+            "type": "regular",
+            "airdate": moment.date().isoformat(),
+            "airtime": moment.strftime("%H:%M"),
+            "airstamp": moment.isoformat(),
+            "runtime": 30,
+            "summary": None,
+        }
+        for number, moment in enumerate(airings, start=1)
+    ]
+    for season in embedded["seasons"]:
+        if season["number"] == 2:
+            season["premiereDate"] = airings[0].date().isoformat()
+            season["episodeOrder"] = len(airings)
+    return json.dumps(doc).encode()
+
+
+def _feed(items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Heartstopper update number {n}</title>"
+        f"<link>https://news.example.org/update-{n}</link><guid>update-{n}</guid>"
+        f"<pubDate>Thu, {10 + n:02d} Jul 2023 09:00:00 +0000</pubDate></item>"
+        for n in range(1, items + 1)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Fan News</title>'
+        f"<link>https://news.example.org/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.slow
+def test_a_cron_loop_sends_every_announcement_and_every_reminder_exactly_once(
+    runner: Callable[..., Invoker], hook: Webhook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sources_helpers import DATA, serve
+
+    base = json.loads((DATA / "tvmaze_streamer.json").read_text(encoding="utf-8"))
+    start = datetime(2023, 7, 20, 12, 0, tzinfo=UTC)
+    step = timedelta(hours=6)
+    runs = [start + step * index for index in range(20)]
+    airings = [start + timedelta(hours=30 + 24 * n, minutes=30) for n in range(4)]
+    failing_runs = set(range(5, 10))
+    sources = serve(monkeypatch)
+    server = next(sources)
+    try:
+        server.static("/shows/53366", _payload(base, airings))
+        server.static("/feed.xml", _feed(1))
+        invoke = runner()
+        env = {"SHOWTRACK_TVMAZE_URL": server.base, "SHOWTRACK_NOW": start.isoformat()}
+        ok(invoke("edit", "show", "heartstopper", "--tvmaze", "53366", env_extra=env))
+        ok(invoke("feed", "add", "heartstopper", server.url("/feed.xml"), env_extra=env))
+        ok(invoke("notify", "add", hook.url(), "--remind", "1d,1h", env_extra=env))
+        first_seq = json.loads(ok(invoke("notify", "list", "--json")).stdout)["targets"][0][
+            "cursor"
+        ]
+        versions = [list(airings)]
+        up_runs: list[tuple[datetime, int]] = []  # a run that could send, and the data it saw
+        for index, moment in enumerate(runs):
+            if index == 8:  # the last episode moves a day later: news, and new reminders
+                airings[3] += timedelta(days=1)
+                versions.append(list(airings))
+                server.static("/shows/53366", _payload(base, airings))
+            server.static("/feed.xml", _feed(1 + index // 2))  # a new item every other run
+            hook.failing = index in failing_runs
+            env = {"SHOWTRACK_TVMAZE_URL": server.base, "SHOWTRACK_NOW": moment.isoformat()}
+            ok(invoke("sync", "--quiet", env_extra=env))
+            sent = invoke("notify", "run", "--quiet", env_extra=env)
+            assert sent.exit_code == (1 if hook.failing else 0), sent.stderr
+            assert SECRET not in everything(sent)
+            if not hook.failing:
+                up_runs.append((moment, len(versions) - 1))
+        final = {"SHOWTRACK_NOW": runs[-1].isoformat()}
+        news = json.loads(ok(invoke("news", "--all", "--json", env_extra=final)).stdout)
+    finally:
+        next(sources, None)
+    assert hook.refused > 0  # the webhook did fail for a while
+
+    expected = [a["headline"] for a in news["announcements"] if a["seq"] > first_seq]
+    assert any("update number" in h for h in expected)
+    assert any("moved" in h for h in expected)
+    news_posts = [p for p in hook.posts if p["title"].startswith("showtrack:")]
+    lines = [line for post in news_posts for line in post["message"].splitlines()]
+    heads = [line.split(" — ")[0].removeprefix("Heartstopper: ") for line in lines]
+    for headline in expected:
+        assert heads.count(headline) == 1, (headline, heads)
+    assert len(heads) == len(set(heads))  # nothing twice
+    # a change the fan had not read yet is replaced when it changes again (README, news):
+    # the target was sent the first one too, and then the one that replaced it
+    extra = set(heads) - set(expected)
+    assert all(" air date moved: " in head for head in extra), extra
+
+    reminders = [(p["title"], p["message"]) for p in hook.posts if p not in news_posts]
+    assert len(reminders) == len(set(reminders))  # nothing twice
+    assert len(reminders) >= len(airings)
+    for moment in sorted({when for version in versions for when in version}):
+        due = [  # the runs that could send it: up, and seeing it at that time
+            run
+            for run, seen in up_runs
+            if moment in versions[seen] and moment - timedelta(days=1) <= run < moment
+        ]
+        local = moment.astimezone(ZoneInfo("Europe/London"))
+        text = f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+        got = [r for r in reminders if text in r[1]]
+        near = any(moment - timedelta(hours=1) <= run for run in due)
+        far = any(run < moment - timedelta(hours=1) for run in due)
+        assert len(got) == int(near) + int(far), (moment, got)
