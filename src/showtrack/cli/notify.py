@@ -3,7 +3,7 @@
 Apprise is imported by these commands only (through showtrack.deliver).
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,11 @@ from showtrack.cli.common import (
     sub_typer,
 )
 from showtrack.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from showtrack.models import Target
+    from showtrack.store import Snapshot
+    from showtrack.store.targets import Targets
 
 notify_cli = sub_typer(
     name="notify",
@@ -87,7 +92,7 @@ def notify_add_command(
     run = run_for(ctx)
     slugs = tuple(dict.fromkeys(core.find_show(run.db, name).slug for name in shows or []))
 
-    def decide(snapshot, current):  # type: ignore[no-untyped-def]
+    def decide(snapshot: "Snapshot", current: "Targets") -> tuple["Targets", tuple[Target, bool]]:
         old = next((item for item in current.targets if item.url == url), None)
         if old is not None:
             new = old._replace(shows=slugs, kinds=wanted_kinds, remind=offsets)
@@ -134,7 +139,7 @@ def notify_remove_command(ctx: typer.Context, target_id: TargetArg) -> None:
 
     run = run_for(ctx)
 
-    def decide(snapshot, current):  # type: ignore[no-untyped-def]
+    def decide(snapshot: "Snapshot", current: "Targets") -> tuple["Targets", "Target"]:
         del snapshot
         found = current.get(target_id)
         if found is None:
