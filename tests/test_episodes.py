@@ -280,6 +280,12 @@ def test_the_two_zones_answer_the_same_instant_differently(sv: Invoker) -> None:
         "Europe/London": (f"tomorrow, in {hours} hours", 0, hours, "upcoming"),
         "America/Los_Angeles": (f"today, in {hours} hours", 0, hours, "today"),
     }
+    # TZ in the environment is the same viewer as --tz
+    for zone in (LONDON, LOS_ANGELES):
+        by_env = as_json(sv("countdown", "--json", env_extra=env(now.isoformat(), tz=str(zone))))
+        (row,) = by_env["premieres"]
+        assert by_env["tz"] == str(zone)
+        assert row["countdown"] == answers[str(zone)][0]
 
 
 @pytest.mark.parametrize(
@@ -316,26 +322,22 @@ def test_the_finale_stays_out_now_on_its_day_then_the_season_leaves(
     assert (kept["season"], kept["phase"], kept["state"]) == (4, "released", "released")
 
 
-def test_two_episodes_airing_together_are_one_row(sv: Invoker) -> None:
+@pytest.mark.parametrize("count", [SV_COUNT, None], ids=["count-known", "count-unknown"])
+def test_two_episodes_airing_together_are_one_row(
+    empty: Invoker, tmp_path: Path, count: int | None
+) -> None:
+    ok(empty("import", str(write(tmp_path, "pack.json", pack(episodes=count)))))
     together = SV_EPISODES[3]["airs"]
-    ok(
-        sv(
-            "edit",
-            "episode",
-            "silicon-valley",
-            "--season",
-            "4",
-            "--number",
-            "4",
-            "--airs",
-            together,
-        )
-    )
-    (row,) = premieres(sv, MID_SEASON)
+    ok(empty("edit", "episode", "silicon-valley", "--season", "4", "--number", "4",
+             "--airs", together))  # fmt: skip
+    (row,) = premieres(empty, MID_SEASON)
     assert row["next"]["label"] == "S4E3–E4"
     assert row["next"]["count"] == 2
     assert [e["number"] for e in row["next"]["episodes"]] == [3, 4]
     assert row["next"]["all_at_once"] is False  # two of ten, not the whole season
+    text = ok(empty("countdown", env_extra=env(MID_SEASON))).stdout
+    assert "S4E3–E4" in text
+    assert "all 2 episodes" not in text
 
 
 def test_without_an_episode_count_no_episode_is_called_the_finale(
@@ -1148,6 +1150,43 @@ def test_bad_hand_entry_is_refused_and_the_database_is_untouched(
     after.pop(sv.db.name + ".lock", None)  # a writer may leave its (empty) lock file
     before.pop(sv.db.name + ".lock", None)
     assert after == before
+
+
+def test_removing_a_season_or_a_show_takes_its_episodes(two_seasons: Invoker) -> None:
+    result = ok(two_seasons("remove", "season", "silicon-valley", "5", "--yes"))
+    assert "2 episodes" in result.stderr
+    doc = as_json(two_seasons("episodes", "silicon-valley", "--json"))
+    assert doc["seasons_with_episodes"] == [4]
+    result = ok(two_seasons("remove", "show", "silicon-valley", "--yes"))
+    assert f"{SV_COUNT} episodes" in result.stderr
+    assert json.loads(ok(two_seasons("export")).stdout)["shows"] == []
+
+
+def test_hand_entered_times_at_the_clock_changes_follow_the_readme(sv: Invoker) -> None:
+    """A time that happens twice (1:30 on 5 Nov 2017 in New York) is the first of
+    the two (EDT); one that does not exist (2:30 on 11 Mar 2018) takes the offset
+    from before the gap (EST)."""
+    ok(sv("add", "season", "silicon-valley", "5"))
+    for number, when in ((1, "2017-11-05T01:30"), (2, "2018-03-11T02:30")):
+        ok(sv("add", "episode", "silicon-valley", "--season", "5", "--number", str(number),
+              "--airs", when))  # fmt: skip
+    rows = episode_rows(sv, "silicon-valley", 5)
+    assert rows[1]["airs"] == "2017-11-05T01:30-04:00"
+    assert rows[2]["airs"] == "2018-03-11T02:30-05:00"
+
+
+def test_a_countdown_across_the_autumn_clock_change_counts_real_hours(sv: Invoker) -> None:
+    ok(sv("add", "season", "silicon-valley", "5", "--episodes", "1"))
+    ok(sv("add", "episode", "silicon-valley", "--season", "5", "--number", "1",
+          "--airs", "2017-11-05T22:00"))  # fmt: skip
+    now = datetime(2017, 11, 4, 22, 0, tzinfo=NEW_YORK)  # EDT; the episode is at 22:00 EST
+    episode = datetime(2017, 11, 5, 22, 0, tzinfo=NEW_YORK)
+    assert (episode - now) // timedelta(hours=1) == 24  # wall-clock arithmetic says 24...
+    hours = (episode.astimezone(UTC) - now.astimezone(UTC)) // timedelta(hours=1)
+    assert hours == 25  # ...the clock goes back an hour in between
+    (row,) = premieres(sv, now.isoformat(), "--tz", "America/New_York")
+    assert (row["season"], row["countdown"]) == (5, "tomorrow, in 1 day 1 hour")
+    assert (row["days"], row["hours"]) == (1, 1)
 
 
 # --- 8. what the merge says ------------------------------------------------------------------
