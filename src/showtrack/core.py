@@ -653,6 +653,7 @@ def calendar_events(
     changes: bool = False,
     episodes: bool = False,
     spoilers: bool = True,
+    from_day: str | None = None,
 ) -> tuple[list["CalendarEvent"], int]:
     """Premieres known to the day, dated milestones, dated changes and episodes if
     asked; the count of premieres skipped.
@@ -661,6 +662,9 @@ def calendar_events(
     and one for episodes that air together (an all-at-once drop), the first airing
     being the premiere's own event. Without ``spoilers`` no event carries an
     episode title, an episode summary or a season synopsis.
+
+    ``from_day`` (an ISO day) keeps only what is on or after it, reading only the
+    seasons still to come or still airing, and an empty answer is no error.
 
     A change (a moved premiere, a new status) is news about our own records rather
     than something that happens to the show, so it stays out of the milestones
@@ -672,11 +676,21 @@ def calendar_events(
     shows = {s.slug: s for s in ([show] if show is not None else store.shows())}
     events: list[CalendarEvent] = []
     skipped = 0
-    for season in store.seasons(show.slug if show is not None else None):
+    slug = show.slug if show is not None else None
+    grouped: dict[tuple[str, int], list[Episode]] = {}
+    if episodes and from_day is not None:
+        grouped = store.airing_episodes(from_day, slug)
+    elif episodes:
+        for episode in store.episodes(slug):
+            grouped.setdefault((episode.show, episode.season), []).append(episode)  # one pass
+    for season in store.seasons(slug):
         owner = shows.get(season.show)
         if owner is None:
             continue
-        airings = _airings(store.episodes(season.show, season.number)) if episodes else []
+        if from_day is not None and (season.show, season.number) not in grouped:
+            if season.premiere is None or season.premiere.latest().isoformat() < from_day:
+                continue  # over before from_day (or not dated): not wanted
+        airings = _airings(grouped.get((season.show, season.number), []))
         premiere = season.premiere
         first: tuple[Episode, ...] = ()
         if airings:
@@ -694,6 +708,8 @@ def calendar_events(
                 events.append(_episode_event(owner, season, day, group, spoilers=spoilers))
     if milestones or changes:
         events.extend(_news_events(store, shows, milestones=milestones, changes=changes))
+    if from_day is not None:
+        return [e for e in events if e.date.latest().isoformat() >= from_day], skipped
     if not events:
         raise ShowtrackError(_nothing_to_put(show, milestones=milestones, changes=changes))
     return events, skipped
@@ -734,6 +750,7 @@ def _premiere_event(
         zone=owner.timezone,
         category="premiere",
         minutes=runtime or season.runtime_max or season.runtime_min,
+        show=owner.slug,
     )
 
 
@@ -772,6 +789,7 @@ def _episode_event(
         zone=owner.timezone,
         category="episode",
         minutes=runtime or season.runtime_max or season.runtime_min,
+        show=owner.slug,
     )
 
 

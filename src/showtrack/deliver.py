@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -173,7 +173,8 @@ def run(
             return []
         snapshot = store.snapshot
         titles = {show.slug: show.title for show in snapshot.shows()}
-        events = _Events(snapshot, spoilers)
+        from_day = (now.astimezone(tz).date() - timedelta(days=2)).isoformat()
+        events = _Events(snapshot, spoilers, from_day)
         return [
             _one(store, snapshot, target, titles, events, now=now, tz=tz, send=send)
             for target in chosen
@@ -181,34 +182,27 @@ def run(
 
 
 class _Events:
-    """Each show's airings (premieres and episodes), built once per run when asked."""
+    """Every show's airings (premieres and episodes), built once per run when asked."""
 
-    def __init__(self, snapshot: Snapshot, spoilers: bool) -> None:
+    def __init__(self, snapshot: Snapshot, spoilers: bool, from_day: str) -> None:
         self.snapshot = snapshot
         self.spoilers = spoilers
-        self.cache: dict[str, list[CalendarEvent]] = {}
+        self.from_day = from_day  # a reminder is never due after its airing's day
+        self.by_show: dict[str, list[CalendarEvent]] | None = None
 
     def of(self, slugs: tuple[str, ...]) -> list[CalendarEvent]:
-        from showtrack import core
-        from showtrack.errors import ShowtrackError
+        if self.by_show is None:
+            from showtrack import core
 
-        shows = {show.slug: show for show in self.snapshot.shows()}
-        found: list[CalendarEvent] = []
-        for slug in slugs or tuple(shows):
-            if slug not in self.cache:
-                owner = shows.get(slug)
-                try:
-                    self.cache[slug] = (
-                        core.calendar_events(
-                            self.snapshot, owner, episodes=True, spoilers=self.spoilers
-                        )[0]
-                        if owner is not None
-                        else []
-                    )
-                except ShowtrackError:  # nothing known to the day
-                    self.cache[slug] = []
-            found.extend(self.cache[slug])
-        return found
+            self.by_show = {}
+            events, _ = core.calendar_events(
+                self.snapshot, episodes=True, spoilers=self.spoilers, from_day=self.from_day
+            )
+            for event in events:
+                self.by_show.setdefault(event.show or "", []).append(event)
+        if not slugs:
+            return [event for group in self.by_show.values() for event in group]
+        return [event for slug in slugs for event in self.by_show.get(slug, [])]
 
 
 def _one(

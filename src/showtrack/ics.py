@@ -42,6 +42,7 @@ class CalendarEvent:
     category: str
     minutes: int | None = None  # how long a timed event lasts; None: DEFAULT_MINUTES
     url: str | None = None  # the announcement's own page, when it has one
+    show: str | None = None  # the show's slug (not written to the file)
 
 
 @dataclass(frozen=True, slots=True)
