@@ -390,12 +390,6 @@ def test_next_episode_tba_when_the_next_listed_episode_has_no_date(
     assert [(e["number"], e["state"], e["countdown"]) for e in episodes][-1] == (4, "tba", "TBA")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: countdown reads only seasons with an episode dated on or after two days "
-    "before today (Snapshot.airing_episodes), so 'next episode TBA' disappears two days "
-    "after the last listed episode although the episode count says more are coming",
-)
 def test_next_episode_tba_is_still_listed_a_week_after_the_last_listed_episode(
     empty: Invoker, tmp_path: Path
 ) -> None:
@@ -800,12 +794,6 @@ def test_a_bad_spoilers_value_is_a_usage_error_and_changes_nothing(
     assert {path: path.read_bytes() for path in sorted(both.db.parent.iterdir())} == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'shows --json' prints the next episode's title with --no-spoilers / "
-    "SHOWTRACK_SPOILERS=off (render.shows_doc calls _premiere_doc without spoilers; "
-    "cli/read.py shows_command never asks spoilers(ctx))",
-)
 @pytest.mark.parametrize(("before", "after", "extra"), NO_SPOILERS)
 def test_shows_json_hides_the_next_episodes_title(
     sv: Invoker, before: tuple[str, ...], after: tuple[str, ...], extra: dict[str, Any]
@@ -816,12 +804,6 @@ def test_shows_json_hides_the_next_episodes_title(
     assert [e["title"] for e in show["next"]["next"]["episodes"]] == [None]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: 'shows' (which shows the next episode) accepts SHOWTRACK_SPOILERS=maybe "
-    "and exits 0; the README says any value other than on/off is a usage error "
-    "(shows_command never calls cli.common.spoilers)",
-)
 def test_shows_refuses_a_bad_spoilers_value(sv: Invoker) -> None:
     result = sv("shows", env_extra=env(MID_SEASON, SHOWTRACK_SPOILERS="maybe"))
     one_line_error(result, 2, "SHOWTRACK_SPOILERS")
@@ -917,12 +899,6 @@ def test_a_timed_drop_is_one_calendar_event(timed_drop: Invoker) -> None:
     assert drop["summary"].endswith("all 8 episodes")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with a special airing before the premiere, calendar --episodes writes the "
-    "premiere and S4E1 as two events at the same moment (core.calendar_events compares the "
-    "premiere with the first airing of any kind, the special, instead of the first regular one)",
-)
 def test_a_special_before_the_premiere_does_not_double_the_premiere_event(sv: Invoker) -> None:
     ok(sv("add", "episode", "silicon-valley", "--season", "4", "--title", "Preview",
           "--airs", "2017-04-16T22:00"))  # fmt: skip
@@ -1244,13 +1220,6 @@ def test_a_moved_air_date_in_a_pack_is_news_in_the_viewers_zone(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the import report's 'Change:' lines are the stored headline with the "
-    "source's offset ('7 May 2017 22:00 UTC-04:00'), not the viewer's zone as news, sync and "
-    "hand entry word them (cli/data.py import_command renders report.to_dict() without "
-    "render.change_words)",
-)
 def test_the_import_report_words_a_change_in_the_viewers_zone(
     sv: Invoker, moved_pack: tuple[Path, datetime]
 ) -> None:

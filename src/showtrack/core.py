@@ -320,8 +320,9 @@ def countdowns(
     by_slug = {item.slug: item for item in shows}
     seasons = store.seasons(show.slug if show is not None else None)
     today = now.astimezone(tz).date()
+    counts = {season.key: season.episodes for season in seasons if season.episodes}
     episodes = store.airing_episodes(
-        (today - timedelta(days=2)).isoformat(), show.slug if show is not None else None
+        (today - timedelta(days=2)).isoformat(), show.slug if show is not None else None, counts
     )
     rows: list[Premiere] = []
     next_dated: dict[str, Premiere] = {}
@@ -693,11 +694,15 @@ def calendar_events(
         airings = _airings(grouped.get((season.show, season.number), []))
         premiere = season.premiere
         first: tuple[Episode, ...] = ()
-        if airings:
-            day, group = airings[0]
+        opening = next(  # the first airing of a regular episode (a special is not it)
+            (i for i, (_, group) in enumerate(airings) if any(e.kind == "regular" for e in group)),
+            None,
+        )
+        if opening is not None:
+            day, group = airings[opening]
             if premiere is None or premiere.earliest() == day.earliest():
                 premiere = _finer(premiere, day)  # the first airing is the premiere's event
-                first, airings = group, airings[1:]
+                first, airings = group, airings[:opening] + airings[opening + 1 :]
         if premiere is None or premiere.precision in ("month", "year"):
             if season.status not in ("released", "cancelled") or premiere is not None:
                 skipped += 1

@@ -649,7 +649,9 @@ def timeline_view(doc: dict[str, Any]) -> list[Block]:
 # --- shows ----------------------------------------------------------------------------------
 
 
-def shows_doc(summaries: list[ShowSummary], *, now: datetime, tz: tzinfo) -> dict[str, Any]:
+def shows_doc(
+    summaries: list[ShowSummary], *, now: datetime, tz: tzinfo, spoilers: bool = True
+) -> dict[str, Any]:
     return {
         "as_of": _stamp(now),
         "tz": _zone_name(tz),
@@ -661,7 +663,9 @@ def shows_doc(summaries: list[ShowSummary], *, now: datetime, tz: tzinfo) -> dic
                 "status": item.show.status,
                 "seasons": len(item.seasons),
                 "released": sum(1 for s in item.seasons if s.status == "released"),
-                "next": None if item.next is None else _premiere_doc(item.next, tz),
+                "next": None
+                if item.next is None
+                else _premiere_doc(item.next, tz, spoilers=spoilers),
             }
             for item in summaries
         ],
@@ -775,6 +779,14 @@ def show_view(doc: dict[str, Any]) -> list[Block]:
 
 
 # --- import report -----------------------------------------------------------------------------
+
+
+def merge_doc(report: Any, tz: tzinfo, titles: dict[str, str]) -> dict[str, Any]:
+    """An import's report, its change lines worded in the viewer's zone."""
+    doc = dict(report.to_dict())
+    doc["changes"] = [change_words(c, titles, tz) for c in report.changes]
+    doc["withdrawn"] = [change_words(c, titles, tz) for c in report.withdrawn]
+    return doc
 
 
 def merge_view(doc: dict[str, Any]) -> list[Block]:

@@ -49,10 +49,13 @@ def import_command(
     data = read_path(source)
     origin = "import from stdin" if source == "-" else f"import of {Path(source).name}"
     report = merge(run.store, data, origin=origin)
+    titles = {show.slug: show.title for show in run.db.shows()}
+    doc = render.merge_doc(report, run.tz, titles) if report.changes or report.withdrawn else None
+    doc = doc or report.to_dict()
     if as_json:
-        render.emit_json(report.to_dict())
+        render.emit_json(doc)
     else:
-        render.emit(render.merge_view(report.to_dict()))
+        render.emit(render.merge_view(doc))
 
 
 def write_output(output: Path | None, data: bytes, store: "Store") -> None:

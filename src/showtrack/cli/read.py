@@ -34,9 +34,11 @@ def shows_command(ctx: typer.Context, *, tz: TzOpt = None, as_json: JsonFlag = F
 
     Example: showtrack shows
     """
+    hide = not spoilers(ctx)
     run = run_for(ctx, tz)
     summaries = core.shows_overview(run.db, now=run.now, tz=run.tz)
-    output(as_json, render.shows_doc(summaries, now=run.now, tz=run.tz), render.shows_view)
+    doc = render.shows_doc(summaries, now=run.now, tz=run.tz, spoilers=not hide)
+    output(as_json, doc, render.shows_view)
 
 
 show_cli = sub_typer()

@@ -211,19 +211,31 @@ class Snapshot:
         return sorted(found, key=episode_order)
 
     def airing_episodes(
-        self, from_day: str, show: str | None = None
+        self,
+        from_day: str,
+        show: str | None = None,
+        counts: dict[tuple[str, int], int] | None = None,
     ) -> dict[tuple[str, int], list[Episode]]:
         """The episodes of every season (of ``show``) that has an episode airing on or
-        after the ISO day ``from_day``, or one not dated yet: the seasons that are
-        still to come or still airing, by (show, season). The other seasons' records
-        are only glanced at (their ``airs`` text), never built."""
+        after the ISO day ``from_day``, or one not dated yet, or (given its episode
+        count in ``counts``) fewer episodes listed than it will have: the seasons that
+        are still to come or still airing, by (show, season). The other seasons'
+        records are only glanced at (their ``airs`` and ``number``), never built."""
         wanted: set[tuple[Any, Any]] = set()
+        listed: dict[tuple[Any, Any], int] = {}
         docs = self._docs("episodes")
         for doc in docs.values():
             if show is not None and doc.get("show") != show:
                 continue
+            key = (doc.get("show"), doc.get("season"))
             if _still_to_air(doc.get("airs"), from_day):
-                wanted.add((doc.get("show"), doc.get("season")))
+                wanted.add(key)
+            elif counts is not None and key in counts:
+                number = doc.get("number")
+                if isinstance(number, int) and number > listed.get(key, 0):
+                    listed[key] = number
+        if counts:
+            wanted.update(key for key, top in listed.items() if top < counts[key])
         if not wanted:
             return {}
         picked = [
@@ -500,9 +512,12 @@ class Store:
         return self.snapshot.episodes(show, season)
 
     def airing_episodes(
-        self, from_day: str, show: str | None = None
+        self,
+        from_day: str,
+        show: str | None = None,
+        counts: dict[tuple[str, int], int] | None = None,
     ) -> dict[tuple[str, int], list[Episode]]:
-        return self.snapshot.airing_episodes(from_day, show)
+        return self.snapshot.airing_episodes(from_day, show, counts)
 
     def linked_shows(self) -> list[Show]:
         return self.snapshot.linked_shows()
