@@ -13,7 +13,6 @@ from showtrack.cli.common import (
     core,
     handled,
     lock_wait,
-    option,
     output,
     render,
     run_for,
@@ -53,22 +52,31 @@ def notify_add_command(
     *,
     shows: Annotated[
         list[str] | None,
-        option("Only news and airings of this show (repeat for several).", "--show"),
+        typer.Option(
+            "--show",
+            metavar="SHOW",
+            help="Only news and airings of this show (repeat for several).",
+            show_default=False,
+        ),
     ] = None,
     kinds: Annotated[
         str | None,
-        option(
-            "Only these kinds of news, comma-separated, e.g. release-date,renewal,change "
-            "(all; none for reminders only) [default: all].",
+        typer.Option(
             "--kinds",
+            metavar="KINDS",
+            help="Only these kinds of news, comma-separated, e.g. release-date,renewal,change "
+            "(all; none for reminders only) [default: all].",
+            show_default=False,
         ),
     ] = None,
     remind: Annotated[
         str | None,
-        option(
-            "Remind this long before a premiere or an episode airs, e.g. 1d,1h "
-            "(w, d, h, m) [default: none].",
+        typer.Option(
             "--remind",
+            metavar="OFFSETS",
+            help="Remind this long before a premiere or an episode airs, e.g. 1d,1h "
+            "(w, d, h, m) [default: none].",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
