@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +34,7 @@ class Webhook:
         self.posts: list[dict[str, Any]] = []
         self.failing = False
         self.refused = 0
+        self.delay = 0.0  # seconds each answer waits
         owner = self
 
         class Handle(BaseHTTPRequestHandler):
@@ -42,6 +44,8 @@ class Webhook:
             def do_POST(self) -> None:  # noqa: N802 - stdlib name
                 size = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(size)
+                if owner.delay:
+                    time.sleep(owner.delay)
                 if owner.failing:
                     owner.refused += 1
                     self.send_response(500)
@@ -582,3 +586,38 @@ def test_a_cron_loop_sends_every_announcement_and_every_reminder_exactly_once(
         near = any(moment - timedelta(hours=1) <= run for run in due)
         far = any(run < moment - timedelta(hours=1) for run in due)
         assert len(got) == int(near) + int(far), (moment, got)
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_in_separate_processes_send_once(
+    invoke: Invoker, hook: Webhook, tmp_path: Path
+) -> None:
+    """Real processes racing: the second waits for the first's run lock, then finds the
+    news already recorded as sent."""
+    import subprocess
+    import sys
+
+    ok(invoke("notify", "add", hook.url()))
+    add_news(invoke, "Raced for")
+    env = {
+        **os.environ,
+        "SHOWTRACK_DB": str(invoke.db),
+        "SHOWTRACK_NOW": "2023-05-24T12:00:00+01:00",
+        "TZ": "Europe/London",
+    }
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        env.pop(name, None)
+    hook.delay = 0.5  # the first run is still sending when the second starts
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "showtrack", "notify", "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outcomes = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outcomes
+    assert [post["message"] for post in hook.posts] == ["Heartstopper: Raced for"]
