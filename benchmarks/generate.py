@@ -2,11 +2,12 @@
 
 Writes, into ``--out`` (default ``benchmarks/data/``):
 
-* ``db-10k.json``, ``db-100k.json``, ``db-300k.json``: TinyDB files in the exact
+* ``db-10k.json``, ``db-100k.json``, ``db-300k.json``, ``db-1m.json`` (opt-in): TinyDB files in the exact
   layout ``showtrack.store`` reads (``{"shows": {"1": {...}}, "seasons": ...,
   "credits": ..., "announcements": ..., "state": {"1": {"schema_version": N,
   ...}}}``), each with 1k shows (2-4 seasons, ~10 credits each) and that many
-  announcements, and ~20 episodes a season (60k: weekly, an all-at-once drop
+  announcements (the same 200 in the last two weeks at every size, the rest
+  history over six years, older than 60 days), and ~20 episodes a season (60k: weekly, an all-at-once drop
   for some streamers, TBA for seasons without a day; some seasons airing at
   NOW). N is the installed showtrack's schema (read from store.py's
   source) when this generator knows that layout, else the newest older one it
@@ -45,12 +46,17 @@ NOW_TEXT = "2023-05-24T12:00:00Z"
 LAYOUTS = {1: ("shows", "seasons", "credits", "announcements"),
            2: ("shows", "seasons", "credits", "announcements", "feeds")}  # fmt: skip
 SHOWS = 1000
-SIZES = {"10k": 10_000, "100k": 100_000, "300k": 300_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "300k": 300_000, "1m": 1_000_000}
 IMPORT_SIZE = 10_000
 NEWS_YEARS = 6  # announcements are dated over the 6 years before NOW
+#: The last two weeks hold the same news at every size: history grows backwards, so
+#: "news --since 2w" and "new since the last check" give the same answer at 10k and 1M.
+RECENT = 200
+RECENT_DAYS = 14
+HISTORY_GAP = 60  # days between the newest history and NOW
 HERE = Path(__file__).resolve().parent
 #: Bumped when the generated content changes, so old files are made again.
-CONTENT = 2  # 2: episodes, and seasons airing at NOW
+CONTENT = 3  # 2: episodes, and seasons airing at NOW; 3: a fixed recent window
 STREAMERS = ("Netflix", "Apple TV+", "Prime Video", "Disney+", "Hulu", "Peacock", "Paramount+")
 
 KINDS = (
@@ -272,20 +278,24 @@ def make_shows(
 
 
 def make_announcement(
-    rng: random.Random, shows: list[dict[str, Any]], serial: int
+    rng: random.Random, shows: list[dict[str, Any]], serial: int, *, recent: bool = False
 ) -> dict[str, Any]:
     """One announcement in the import format (no id, no recorded_at)."""
     show = rng.choice(shows)
-    # Dated evenly over the last NEWS_YEARS years (~45 a day at 100k).
-    back = int(rng.random() * NEWS_YEARS * 365)
+    if recent:  # within the last RECENT_DAYS days
+        back = int(rng.random() * RECENT_DAYS)
+    else:  # history: evenly over NEWS_YEARS years, ending HISTORY_GAP days before NOW
+        back = HISTORY_GAP + int(rng.random() * (NEWS_YEARS * 365 - HISTORY_GAP))
     day = NOW.date() - timedelta(days=back)
     roll = rng.random()
     if roll < 0.70:
         when: str | None = day.isoformat()
     elif roll < 0.85:
         when = f"{day.year:04d}-{day.month:02d}"
-    elif roll < 0.90:
+    elif roll < 0.90 and (recent or day.year < NOW.year):  # an old year, or this one if recent
         when = f"{day.year:04d}"
+    elif roll < 0.90:
+        when = f"{day.year:04d}-{day.month:02d}"
     else:
         when = None
     kind = rng.choice(KINDS)
@@ -340,14 +350,19 @@ def database(size: int, seed: int, schema: int = 1) -> dict[str, Any]:
     shows, seasons, credits, episodes = make_shows(rng)
     news_rng = random.Random(f"{seed}-news")
     announcements: dict[str, dict[str, Any]] = {}
+    history = size - min(RECENT, size)
     for serial in range(1, size + 1):
-        item = make_announcement(news_rng, shows, serial)
+        recent = serial > history
+        item = make_announcement(news_rng, shows, serial, recent=recent)
         show = item.pop("_show")
         back = item.pop("_back")
-        # Recorded some days after its date (sync lag), never after NOW.
-        lag = timedelta(days=news_rng.randint(0, 30), seconds=news_rng.randint(0, 86_399),
+        # Recorded some days after its date (sync lag), never after NOW; history is
+        # recorded before the recent window starts.
+        lag = timedelta(days=news_rng.randint(0, 3 if recent else 30),
+                        seconds=news_rng.randint(0, 86_399),
                         microseconds=news_rng.randint(0, 999_999))  # fmt: skip
-        recorded = min(NOW - timedelta(days=back) + lag, NOW - timedelta(minutes=5))
+        latest = NOW - timedelta(minutes=5) if recent else NOW - timedelta(days=RECENT_DAYS + 1)
+        recorded = min(NOW - timedelta(days=back) + lag, latest)
         announcements[str(serial)] = {
             "id": announcement_id(show, item["date"], item["kind"], item["headline"]),
             "show": show,
@@ -449,7 +464,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=HERE / "data", help="output folder")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--sizes", default="10k,100k,300k", help="comma list of 10k,100k,300k")
+    parser.add_argument("--sizes", default="10k,100k,300k", help="comma list of 10k,100k,300k,1m")
     parser.add_argument("--no-import", action="store_true", help="skip import-10k.json")
     parser.add_argument("--force", action="store_true", help="regenerate existing files")
     parser.add_argument("--schema", default="auto",
