@@ -94,6 +94,48 @@ def make_db(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def copy_database(source: Path, target: Path) -> None:
+    """A database is its file and the folder of its news beside it (``<db>.news``)."""
+    shutil.copyfile(source, target)
+    news = source.with_name(source.name + ".news")
+    copy = target.with_name(target.name + ".news")
+    if copy.exists():
+        shutil.rmtree(copy)
+    if news.is_dir():
+        shutil.copytree(news, copy)
+
+
+def raw_database(path: Path) -> dict[str, Any]:
+    """A database's tables as TinyDB sees them, the news gathered from its parts (for
+    tests that look at what is stored)."""
+    import json
+
+    raw: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    manifest = raw.get("state", {}).get("1", {}).get("news", {})
+    if isinstance(manifest, dict) and manifest.get("layout") == "parts":
+        folder = path.with_name(path.name + ".news")
+        news: dict[str, Any] = {}
+        for key in sorted(manifest["parts"], key=int):
+            name = manifest["parts"][key]["file"]
+            news.update(json.loads((folder / name).read_text(encoding="utf-8"))["announcements"])
+        raw["announcements"] = news
+    return raw
+
+
+def legacy_bytes(path: Path, schema: int = 6) -> bytes:
+    """A database as the single-file layout (schema 6 and before) wrote it: every table,
+    the news last, in one file."""
+    from showtrack.store import layout
+
+    raw = raw_database(path)
+    news = raw.pop("announcements", {})
+    state = dict(raw["state"]["1"])
+    state.pop("news", None)
+    state["schema_version"] = schema
+    raw["state"] = {**raw["state"], "1": state}
+    return b"".join(bytes(piece) for piece in layout.encode(raw, layout.encode_news(news)))
+
+
 class Invoker:
     """``invoke(*args)`` runs the app against one database with a frozen clock."""
 
@@ -129,7 +171,7 @@ def runner(tmp_path: Path, seeded_file: Path) -> Callable[..., Invoker]:
         path = db if db is not None else tmp_path / "cli" / "showtrack.json"
         path.parent.mkdir(parents=True, exist_ok=True)  # only the default folder is made
         if db is None and not path.exists():
-            shutil.copyfile(seeded_file, path)
+            copy_database(seeded_file, path)
         return Invoker(path)
 
     return make

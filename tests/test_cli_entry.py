@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from conftest import assert_clean, ok
+from conftest import assert_clean, ok, raw_database
 
 Invoke = Callable[..., Result]
 Runner = Callable[..., Invoke]
@@ -399,7 +399,7 @@ def test_remove_show_takes_everything_about_it(invoke: Invoke) -> None:
     )
     doc = exported(invoke)
     assert [s["slug"] for s in doc["shows"]] == ["heartstopper"]
-    raw = json.loads(invoke.db.read_text(encoding="utf-8"))
+    raw = raw_database(invoke.db)
     for table in ("seasons", "credits", "announcements"):
         assert all(r["show"] == "heartstopper" for r in raw[table].values()), table
     missing = invoke("show", "the-bear")

@@ -417,7 +417,7 @@ CORRUPT = {
     "empty": b"",
     "truncated": b'{"state": {"1": {"schema_version": 1}}, "shows": {"1": {"slug"',
     "foreign": b'{"hello": "world"}',
-    "future": b'{"state": {"1": {"schema_version": 7}}}',
+    "future": b'{"state": {"1": {"schema_version": 99}}}',
 }
 
 

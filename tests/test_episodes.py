@@ -23,7 +23,7 @@ import icalendar
 import pytest
 from typer.testing import Result
 
-from conftest import Invoker, assert_clean, ok
+from conftest import Invoker, assert_clean, legacy_bytes, ok, raw_database
 from sources_helpers import LocalServer, real, serve
 
 Runner = Callable[..., Invoker]
@@ -786,12 +786,14 @@ def test_spoilers_on_shows_what_spoiler_free_hides(spoilable: dict[str, Any]) ->
 def test_a_bad_spoilers_value_is_a_usage_error_and_changes_nothing(
     both: Invoker, args: tuple[str, ...]
 ) -> None:
-    files = sorted(both.db.parent.iterdir())
-    before = {path: path.read_bytes() for path in files}
+    def files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in sorted(both.db.parent.rglob("*")) if p.is_file()}
+
+    before = files()
     result = both(*args, env_extra={"SHOWTRACK_SPOILERS": "maybe"})
     line = one_line_error(result, 2, "SHOWTRACK_SPOILERS", "'maybe'")
     assert "on or off" in line
-    assert {path: path.read_bytes() for path in sorted(both.db.parent.iterdir())} == before
+    assert files() == before
 
 
 @pytest.mark.parametrize(("before", "after", "extra"), NO_SPOILERS)
@@ -1580,7 +1582,7 @@ def test_export_import_export_is_identical_with_episodes_and_a_special(
 
 def test_a_schema_5_file_migrates_and_keeps_working(invoke: Invoker, tmp_path: Path) -> None:
     """A file as schema 5 wrote it: the same layout without the episodes table."""
-    current = invoke.db.read_bytes()
+    current = legacy_bytes(invoke.db)
     start = current.index(b',"episodes":{')
     end = current.index(b',"announcements":')
     old = current[:start] + current[end:]
@@ -1597,8 +1599,8 @@ def test_a_schema_5_file_migrates_and_keeps_working(invoke: Invoker, tmp_path: P
         "No episodes are recorded for Heartstopper yet."
     )
     saved = path.read_bytes()
-    migrated = json.loads(saved)
-    assert migrated["state"]["1"]["schema_version"] == 6
+    migrated = raw_database(path)
+    assert migrated["state"]["1"]["schema_version"] == 7
     assert migrated["episodes"] == {}
     for table in ("shows", "seasons", "credits", "feeds", "announcements"):
         assert migrated[table] == before[table], table

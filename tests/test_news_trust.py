@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Invoker, assert_clean, ok
+from conftest import Invoker, assert_clean, copy_database, ok, raw_database
 from showtrack import core, entry, render, store
 from showtrack.errors import NotFoundError
 from showtrack.models import Announcement, Dataset, Show
@@ -179,10 +179,11 @@ def test_a_reading_state_of_another_database_is_not_used(invoke: Invoker, tmp_pa
 
 
 def test_a_restored_older_copy_hides_nothing_behind_a_later_check(invoke: Invoker) -> None:
-    backup = invoke.db.read_bytes()
+    backup = invoke.db.with_name("backup.json")
+    copy_database(invoke.db, backup)
     add(invoke, "Added before the backup was restored")
     news(invoke)  # checks up to seq 13
-    invoke.db.write_bytes(backup)  # the file goes back to seq 12; the reading state stays
+    copy_database(backup, invoke.db)  # the database goes back to seq 12; the reading state stays
     add(invoke, "Added after the restore")
     assert headlines(news(invoke)) == ["Added after the restore"]
 
@@ -218,7 +219,7 @@ def test_an_older_database_keeps_its_checks_when_migrated(runner: Runner, tmp_pa
     path.write_text(json.dumps(old), encoding="utf-8")
     invoke = runner(path)
     assert headlines(news(invoke, "--peek")) == ["Not seen yet"]
-    saved = json.loads(path.read_bytes())
+    saved = raw_database(path)
     assert saved["state"]["1"]["schema_version"] == store.SCHEMA_VERSION
     assert "last_check" not in saved["state"]["1"]
     assert [doc["seq"] for doc in saved["announcements"].values()] == [1, 2]
@@ -515,10 +516,12 @@ def test_a_folder_import_skips_what_is_not_a_file(invoke: Invoker, tmp_path: Pat
 
 
 def _damage(invoke: Invoker, table: str, field: str, value: Any) -> bytes:
-    raw = json.loads(invoke.db.read_bytes())
+    """The database as one file edited by hand (the single-file layout, schema 6)."""
+    raw = raw_database(invoke.db)
     doc = next(iter(raw[table].values()))
     doc[field] = value
     raw["state"]["1"].pop("news", None)
+    raw["state"]["1"]["schema_version"] = 6
     data = json.dumps(raw).encode()
     invoke.db.write_bytes(data)
     return data

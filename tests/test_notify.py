@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import Invoker
+from conftest import Invoker, copy_database
 from sources_helpers import no_proxy
 
 SECRET = "s3cr3t-Pa55word"
@@ -293,10 +292,10 @@ def test_a_database_restored_from_a_copy_cannot_hide_news_behind_a_cursor(
 ) -> None:
     ok(invoke("notify", "add", hook.url()))
     copy = tmp_path / "copy.json"
-    shutil.copyfile(invoke.db, copy)
+    copy_database(invoke.db, copy)
     add_news(invoke, "Before the restore")
     ok(invoke("notify", "run"))
-    shutil.copyfile(copy, invoke.db)  # the fan restores yesterday's copy
+    copy_database(copy, invoke.db)  # the fan restores yesterday's copy
     add_news(invoke, "After the restore")
     ok(invoke("notify", "run"))
     sent = [post["message"].split(" —")[0] for post in hook.posts]

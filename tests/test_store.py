@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW_DT
+from conftest import NOW_DT, raw_database
 from showtrack import store
 from showtrack.errors import DatabaseBusyError, DatabaseError
 from showtrack.sources import jsonfile
@@ -50,7 +50,7 @@ def test_first_open_creates_and_seeds_from_bundled_data(db_path: Path) -> None:
     assert db_path.is_file()
     assert [show.slug for show in opened.shows()] == ["heartstopper"]
     assert len(opened.credits("heartstopper")) == 19
-    raw = json.loads(db_path.read_bytes())
+    raw = raw_database(db_path)
     assert raw["state"]["1"]["schema_version"] == store.SCHEMA_VERSION
     assert "last_check" not in raw["state"]["1"]  # the reading state has a file of its own
     assert raw["state"]["1"]["last_seq"] == 12

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW_DT
+from conftest import NOW_DT, legacy_bytes
 from showtrack import store
 from showtrack.dates import PartialDate, parse_partial, parse_stored
 from showtrack.errors import DatabaseError
@@ -26,8 +26,13 @@ def seeded(path: Path) -> store.Store:
 def test_the_episodes_table_is_written_last_before_the_news(db_path: Path) -> None:
     seeded(db_path)
     data = db_path.read_bytes()
-    assert data.index(b',"episodes":{') < data.index(b',"announcements":')
     assert data.index(b',"feeds":') < data.index(b',"episodes":{')
+    assert data.rstrip().endswith(
+        b"}}}"
+    )  # the last table of the file (the news: files of their own)
+    assert b',"announcements":' not in data
+    single = legacy_bytes(db_path)  # the single-file layout kept it before the news
+    assert single.index(b',"episodes":{') < single.index(b',"announcements":')
 
 
 def test_commands_that_show_no_episode_never_parse_the_table(db_path: Path) -> None:
@@ -44,7 +49,7 @@ def test_commands_that_show_no_episode_never_parse_the_table(db_path: Path) -> N
 
 def test_a_file_laid_out_another_way_is_read_whole(db_path: Path) -> None:
     seeded(db_path)
-    raw = json.loads(db_path.read_bytes())
+    raw = json.loads(legacy_bytes(db_path))
     order = ["episodes", "state", "shows", "seasons", "credits", "feeds", "announcements"]
     db_path.write_text(json.dumps({name: raw[name] for name in order}, indent=2))
     snapshot = store.Store.open(db_path).snapshot
@@ -68,7 +73,7 @@ def test_a_damaged_episode_is_refused_naming_it_and_the_file_is_kept(db_path: Pa
 
 def test_an_episodes_table_that_is_not_a_set_of_records_is_damage(db_path: Path) -> None:
     seeded(db_path)
-    data = db_path.read_bytes()
+    data = legacy_bytes(db_path)
     start = data.index(b',"episodes":{') + len(b',"episodes":')
     end = data.index(b',"announcements":')
     db_path.write_bytes(data[:start] + b'{"1":[1,2]}' + data[end:])

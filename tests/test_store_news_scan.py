@@ -7,6 +7,7 @@ same answers as the file showtrack writes (it falls back to a full parse)."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import legacy_bytes, raw_database
 from showtrack import store
 from showtrack.dates import PartialDate
 from showtrack.models import Announcement, Dataset, Show
@@ -43,10 +45,14 @@ texts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=30))
 rows_strategy = st.lists(st.tuples(dates, texts, texts), max_size=40)
 
 
-def build(tmp: Path, rows: list[tuple[PartialDate | None, str, str]]) -> Path:
-    path = tmp / f"db-{abs(hash(repr(rows)))}.json"
+def build(
+    tmp: Path, rows: list[tuple[PartialDate | None, str, str]], *, single: bool = True
+) -> Path:
+    """A database with these announcements: in the single-file layout (schema 6, whose
+    fast paths these tests check), or as showtrack writes it now (``single=False``)."""
+    path = tmp / f"db-{abs(hash(repr(rows)))}-{single}.json"
     for leftover in tmp.glob(f"{path.name}*"):
-        leftover.unlink()
+        shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     news = [
         Announcement(
             show=("one", "two")[index % 2],
@@ -59,11 +65,14 @@ def build(tmp: Path, rows: list[tuple[PartialDate | None, str, str]]) -> Path:
     ]
     data = Dataset(shows=[Show("one", "One"), Show("two", "Two")], announcements=news)
     store.Store.open(path, now=NOW, seed=lambda: data)
+    if single:
+        path.write_bytes(legacy_bytes(path))
+        shutil.rmtree(path.with_name(path.name + ".news"))
     return path
 
 
 def full(path: Path) -> list[dict[str, Any]]:
-    raw = json.loads(path.read_bytes())
+    raw = raw_database(path)
     return sorted(raw["announcements"].values(), key=lambda doc: doc["seq"])
 
 
@@ -86,11 +95,12 @@ def answers(path: Path, after: int, day: str) -> tuple[list[str], list[str]]:
 def test_scans_find_what_a_full_parse_finds(
     tmp_path: Path, rows: list[tuple[PartialDate | None, str, str]], after: int, day: str
 ) -> None:
-    path = build(tmp_path, rows)
-    docs = full(path)
-    expected_after = [doc["id"] for doc in docs if doc["seq"] > after]
-    expected_dated = [doc["id"] for doc in docs if layout.on_or_after(doc, day)]
-    assert answers(path, after, day) == (expected_after, expected_dated)
+    for single in (True, False):
+        path = build(tmp_path, rows, single=single)
+        docs = full(path)
+        expected_after = [doc["id"] for doc in docs if doc["seq"] > after]
+        expected_dated = [doc["id"] for doc in docs if layout.on_or_after(doc, day)]
+        assert answers(path, after, day) == (expected_after, expected_dated), single
 
 
 def test_the_fast_path_is_really_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -269,9 +269,9 @@ class _Planner:
             self.report.count("feeds", feed.show, "added" if old is None else "updated")
 
     def announcements(self, items: list[Announcement]) -> None:
-        known = self.snapshot.announcement_seqs()
-        stored = self.snapshot.announcements_by_id(item.id for item in items if item.id in known)
-        taken = set(known)
+        known = self.snapshot.news_seqs({item.id for item in items})
+        stored = self.snapshot.announcements_by_id(known)
+        taken = _Taken(self.snapshot, set(known))
         seen: set[str] = set()
         for item in items:
             if item.id in seen:
@@ -308,7 +308,11 @@ class _Planner:
         mark = self.snapshot.checks.mark(change.show)
         unseen = [
             item
-            for item in self.snapshot.announcements(change.show)
+            for item in (
+                self.snapshot.announcements(change.show)
+                if mark is None
+                else self.snapshot.announcements(change.show, after=mark.seq)
+            )
             if item.kind == "change"
             and item.season == change.season
             and _same_subject(item.about, change.about)
@@ -407,7 +411,24 @@ def _check_names(stored: list[Show], changed: list[Show]) -> None:
                 )
 
 
-def _unique(change: Announcement, taken: set[str]) -> Announcement:
+class _Taken:
+    """The announcement ids in use: those stored (asked of the store one by one, so a
+    large history is never listed) and those this merge adds."""
+
+    def __init__(self, snapshot: Snapshot, known: set[str]) -> None:
+        self.snapshot = snapshot
+        self.ids = known
+
+    def __contains__(self, announcement_id: object) -> bool:
+        if not isinstance(announcement_id, str):
+            return False
+        return announcement_id in self.ids or bool(self.snapshot.news_seqs([announcement_id]))
+
+    def add(self, announcement_id: str) -> None:
+        self.ids.add(announcement_id)
+
+
+def _unique(change: Announcement, taken: _Taken) -> Announcement:
     """A change with an id no stored announcement has: the same move made twice (A -> B,
     back, then A -> B again) is two changes, each recorded."""
     salt = 1

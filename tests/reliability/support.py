@@ -163,18 +163,75 @@ class Corrupt(Exception):
 
 
 def load_db(path: Path) -> dict[str, Any]:
-    """Parse the file the way any reader would; Corrupt when it is not whole."""
-    data = path.read_bytes()
+    """Read the database the way any reader would, every file of it: the database file,
+    and in the parted layout each news file its manifest names, checked against the
+    length and CRC-32 the manifest gives; Corrupt when any of it is not whole. A file
+    gone because a writer committed meanwhile is read again from the new manifest."""
+    for _ in range(20):
+        data = path.read_bytes()
+        try:
+            return _load(path, data)
+        except FileNotFoundError:
+            if path.read_bytes() == data:
+                raise Corrupt(f"{path}: a news file its manifest names is missing") from None
+    raise Corrupt(f"{path}: kept changing while it was read")
+
+
+def _load(path: Path, data: bytes) -> dict[str, Any]:
+    import zlib
+
     try:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise Corrupt(f"{path}: {err} ({len(data)} bytes)") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("state", {}).get("1"), dict):
         raise Corrupt(f"{path}: no state record")
+    manifest = raw["state"]["1"].get("news")
+    if isinstance(manifest, dict) and manifest.get("layout") == "parts":
+        folder = path.with_name(path.name + ".news")
+        news: dict[str, Any] = {}
+        for group in ("parts", "ids"):
+            for entry in manifest[group].values():
+                blob = (folder / entry["file"]).read_bytes()
+                if (len(blob), zlib.crc32(blob)) != (entry["bytes"], entry["crc32"]):
+                    raise Corrupt(f"{path}: news file {entry['file']} is not the one named")
+                try:
+                    table = json.loads(blob.decode("utf-8"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                    raise Corrupt(f"{path}: news file {entry['file']}: {err}") from None
+                if group == "parts":
+                    news.update(table["announcements"])
+        raw["announcements"] = dict(sorted(news.items(), key=lambda pair: int(pair[0])))
     for table in ("shows", "seasons", "credits", "announcements"):
         if not isinstance(raw.get(table), dict):
             raise Corrupt(f"{path}: no {table} table")
     return raw
+
+
+def single_file_bytes(path: Path) -> bytes:
+    """The database as the single-file layout (schema 6) would hold it: every table, the
+    news last, in one file (for tests of hand-edited and older files)."""
+    from showtrack.store import layout
+
+    raw = load_db(path)
+    news = raw.pop("announcements", {})
+    state = dict(raw["state"]["1"])
+    state.pop("news", None)
+    state["schema_version"] = 6
+    raw["state"] = {**raw["state"], "1": state}
+    return b"".join(bytes(piece) for piece in layout.encode(raw, layout.encode_news(news)))
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A database is its file and the folder of its news beside it (``<db>.news``)."""
+    import shutil
+
+    shutil.copyfile(source, target)
+    news, copy = (p.with_name(p.name + ".news") for p in (source, target))
+    if copy.exists():
+        shutil.rmtree(copy)
+    if news.is_dir():
+        shutil.copytree(news, copy)
 
 
 def headlines(raw: dict[str, Any]) -> set[str]:

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from reliability.support import base_env, cli, cli_many, pack, record, temp_files, write_pack
+from reliability.support import (
+    base_env,
+    cli,
+    cli_many,
+    pack,
+    record,
+    single_file_bytes,
+    temp_files,
+    write_pack,
+)
 
 SHOW = "heartstopper"
 
@@ -23,7 +32,7 @@ def _seed_bytes(tmp: Path) -> bytes:
         db.parent.mkdir(parents=True, exist_ok=True)
         done = cli(base_env(tmp, db), "init")
         assert done.code == 0, str(done)
-        _SEED.append(db.read_bytes())
+        _SEED.append(single_file_bytes(db))  # one file, as a hand edit would leave it
     return _SEED[0]
 
 

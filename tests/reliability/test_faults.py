@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import errno
+import json
 import os
 import resource
 import shutil
@@ -169,19 +170,41 @@ def _commands(tmp: Path, victim_id: str) -> dict[str, list[str]]:
     }
 
 
-def _files(db: Path) -> tuple[bytes, bytes]:
-    """What the database holds: its file and its reading state (the check's file)."""
+Files = tuple[bytes, bytes, tuple[tuple[str, bytes], ...]]
+
+
+def _files(db: Path) -> Files:
+    """What the database holds: its file, its reading state (the check's file) and the
+    news files its manifest names (a file it does not name is garbage, whatever it
+    holds; one it names but is missing reads as b"MISSING")."""
     reading = db.with_name(db.name + ".reading")
-    return db.read_bytes(), reading.read_bytes() if reading.exists() else b""
+    head = db.read_bytes()
+    named: dict[str, bytes] = {}
+    try:
+        manifest = json.loads(head)["state"]["1"].get("news") or {}
+    except (ValueError, KeyError, TypeError):
+        manifest = {}
+    folder = db.with_name(db.name + ".news")
+    if manifest.get("layout") == "parts":
+        for group in ("parts", "ids"):
+            for entry in manifest[group].values():
+                path = folder / entry["file"]
+                named[entry["file"]] = path.read_bytes() if path.exists() else b"MISSING"
+    return head, reading.read_bytes() if reading.exists() else b"", tuple(sorted(named.items()))
 
 
-def _reset(db: Path, before: tuple[bytes, bytes]) -> None:
+def _reset(db: Path, before: Files) -> None:
     db.write_bytes(before[0])
     reading = db.with_name(db.name + ".reading")
     reading.write_bytes(before[1])
+    folder = db.with_name(db.name + ".news")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for name, data in before[2]:
+        (folder / name).write_bytes(data)
 
 
-def _clean_result(db: Path, args: list[str]) -> tuple[bytes, bytes]:
+def _clean_result(db: Path, args: list[str]) -> Files:
     """What the files hold after the command succeeds (run on a copy)."""
     runner = CliRunner()
     result = runner.invoke(cli_module.app, args, env=_env(db), catch_exceptions=False)
@@ -199,10 +222,8 @@ def test_io_fault_at_every_step_leaves_before_or_after(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     db = work / "db.json"
-    db.write_bytes(baseline.read_bytes())
-    reading = baseline.with_name(baseline.name + ".reading").read_bytes()
-    before = (baseline.read_bytes(), reading)
-    expected_after: dict[str, tuple[bytes, bytes]] = {}
+    before = _files(baseline)
+    expected_after: dict[str, Files] = {}
     for name, args in commands.items():
         _reset(db, before)
         expected_after[name] = _clean_result(db, args)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from reliability.support import (
     base_env,
     cli,
     cli_many,
+    copy_database,
     empty_db,
     load_db,
     pack,
@@ -106,7 +106,7 @@ def test_writes_under_any_host_zone_store_the_same_bytes(tmp_path: Path, timedb:
     def writes(tz: str) -> bytes:
         copy = tmp_path / tz.replace("/", "_") / "db.json"
         copy.parent.mkdir(parents=True)
-        shutil.copyfile(timedb, copy)
+        copy_database(timedb, copy)
         env = _env(copy, now, tz)
         for args in (
             ["add", "season", "bear", "2", "--premiere", "2024-06-26T22:00"],

@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -48,8 +49,16 @@ def emit(**fields: Any) -> None:
 
 
 def raw_file() -> dict[str, Any]:
-    with open(os.environ["SHOWTRACK_DB"], "rb") as handle:
-        return json.loads(handle.read().decode("utf-8"))  # type: ignore[no-any-return]
+    """The database as any reader sees it: its file and the news files it names."""
+    tests = str(Path(__file__).resolve().parent.parent)
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    from reliability.support import Corrupt, load_db
+
+    try:
+        return load_db(Path(os.environ["SHOWTRACK_DB"]))
+    except Corrupt as err:
+        raise ValueError(str(err)) from None
 
 
 def add_news(show: str, prefix: str, count: int) -> None:

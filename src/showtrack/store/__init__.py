@@ -17,6 +17,7 @@ Modules: ``layout`` (the bytes on disk), ``codec`` (records <-> models, checked)
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -288,6 +289,18 @@ class Snapshot:
 
     def _all_news(self, show: str | None) -> list[Announcement]:
         """Every announcement (of ``show``: only its records are built and checked)."""
+        news = self._loaded.news
+        if "announcements" not in self._cache and isinstance(news, layout.PartedNews):
+            docs = [
+                (key, doc)
+                for table in news.tables()
+                for key, doc in table.items()
+                if show is None or not isinstance(doc, dict) or doc.get("show") == show
+            ]
+            built = self._news_models(docs, whole=show is None, keyed=True)
+            if show is None:
+                self._cache["announcements"] = built
+            return built
         if "announcements" not in self._cache:
             table = self._loaded.news.table()
             if show is not None:
@@ -323,7 +336,18 @@ class Snapshot:
         return items
 
     def news_count(self, show: str | None = None) -> int:
+        news = self._loaded.news
+        if show is None and isinstance(news, layout.PartedNews):
+            return news.count()
         return len(self._all_news(show))
+
+    def news_seqs(self, ids: Iterable[str]) -> dict[str, int]:
+        """The seqs of the stored announcements with these ids (the others are absent)."""
+        news = self._loaded.news
+        if isinstance(news, layout.PartedNews):
+            return news.seqs_of(ids)
+        known = self.announcement_seqs()
+        return {item: known[item] for item in ids if item in known}
 
     def announcement_seqs(self) -> dict[str, int]:
         """Every announcement's id, with its seq (parses the news, builds no models)."""
@@ -341,6 +365,17 @@ class Snapshot:
         wanted = set(ids)
         if not wanted:
             return {}
+        news = self._loaded.news
+        if isinstance(news, layout.PartedNews) and "announcements" not in self._cache:
+            docs = []
+            for seq in sorted(news.seqs_of(wanted).values()):
+                doc = news.part_table(layout.part_of(seq)).get(str(seq))
+                if doc is None:
+                    raise codec.damaged(
+                        self.path, f"announcements: seq {seq} is in the id index only"
+                    )
+                docs.append((str(seq), doc))
+            return {item.id: item for item in self._news_models(docs, keyed=True)}
         if "announcements" in self._cache:
             return {item.id: item for item in self._cache["announcements"] if item.id in wanted}
         self.announcement_seqs()  # checks an untrusted table first
@@ -541,14 +576,15 @@ class Store:
         self.snapshot.check_zones()
 
     def files(self) -> list[Path]:
-        """The files of this database: itself, its lock, its reading state and its
-        notification targets."""
+        """The files of this database: itself, its lock, its reading state, its
+        notification targets and the folder of its news."""
         return [
             self.path,
             durable.lock_path(self.path),
             reading.path_for(self.path),
             targets.path_for(self.path),
             durable.lock_path(targets.path_for(self.path)),
+            layout.news_dir(self.path),
         ]
 
     # -- notification targets --
@@ -645,11 +681,9 @@ class Store:
             guard = max(guard, targets.read(self.path, snapshot.database).highest_cursor())
         if snapshot.needs_save and snapshot.migrated_checks is not None:
             reading.write(self.path, snapshot.database, snapshot.migrated_checks)
-        head, news, seqs = _apply(snapshot, changes, now, guard)
-        pieces = layout.encode(head, news)
-        target = durable.real(self.path)
+        head, files, seqs = _apply(snapshot, changes, now, guard)
         try:
-            durable.atomic_write(target, pieces)
+            _write_parted(self.path, head, files)
         except OSError as err:
             self.snapshot = _read(self.path)
             raise DatabaseError(
@@ -657,18 +691,70 @@ class Store:
                 "It is as it was before this command."
             ) from None
         stamp = layout.stat_stamp(self.path) or (0, 0, 0)
-        fingerprint = layout.fingerprint(news)
-        head["state"] = {**head["state"], "1": {**head["state"]["1"], "news": fingerprint}}
-        written = layout.Loaded(
-            head, layout.News(self.path, read=lambda: memoryview(news), expected=fingerprint), stamp
-        )
-        self.snapshot = Snapshot(self.path, written)
+        self.snapshot = _read(self.path) if stamp == (0, 0, 0) else _written(self.path, head, stamp)
         return Commit(seqs, now)
+
+
+def _written(path: Path, head: dict[str, Any], stamp: layout.Stamp) -> Snapshot:
+    """The snapshot of what this process has just committed (its news files opened)."""
+    try:
+        news = layout.PartedNews.open(path, head["state"]["1"]["news"])
+    except layout.Moved:  # another writer has already replaced it
+        return _read(path)
+    return Snapshot(path, layout.Loaded(head, news, stamp))
+
+
+def _write_parted(path: Path, head: dict[str, Any], files: dict[str, bytes]) -> None:
+    """The commit of the parted layout (call it holding the lock).
+
+    1. Each new news file is written under its own new name, fsynced, and the news
+       folder fsynced: nothing names these files yet.
+    2. The database file, whose manifest names them, replaces the old one
+       atomically: this is the commit. A crash before it leaves the old database
+       whole (the new files unnamed); after it, the new one.
+    3. Files no manifest names any more are removed. Readers opened the files of
+       their own manifest when they read it, so they keep reading what they read.
+    """
+    folder = layout.news_dir(path)
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, exist_ok=True)
+        durable.fsync_folder(folder.parent)
+    for name, data in files.items():
+        durable.write_new(folder / name, data)
+    if files:
+        durable.fsync_folder(folder)
+    durable.atomic_write(durable.real(path), layout.encode_head(head))
+    named = {
+        entry["file"]
+        for group in ("parts", "ids")
+        for entry in head["state"]["1"]["news"].get(group, {}).values()
+    }
+    for item in folder.iterdir():
+        if item.name not in named:
+            with contextlib.suppress(OSError):
+                item.unlink()
 
 
 def _read(path: Path) -> Snapshot:
     """Read and check the file; an older schema is migrated (in memory)."""
-    loaded = layout.load(path)
+    seen = None
+    for _ in range(50):
+        try:
+            loaded = layout.load(path)
+            break
+        except layout.Moved as gone:  # a writer committed between the file and its news?
+            stamp = layout.stat_stamp(path)
+            if stamp == seen:  # no: the same file names a news file that is not there
+                raise DatabaseError(
+                    f"{path} is damaged: its news file {layout.news_dir(path) / str(gone)} "
+                    "is missing (a database is the file and the folder beside it, "
+                    f"{layout.news_dir(path).name}). It was left untouched."
+                ) from None
+            seen = stamp
+    else:
+        raise DatabaseError(
+            f"The database {path} kept changing while it was being read; try again."
+        )
     version = migrations.version_of(path, loaded.head)
     for table in HEAD:
         docs = loaded.head.get(table, {})
@@ -676,8 +762,8 @@ def _read(path: Path) -> Snapshot:
             added = {"feeds": 2, "episodes": 6}  # tables an older file does not have yet
             if not (version < added.get(table, 0) and table not in loaded.head):
                 raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
-    if version == SCHEMA_VERSION:
-        return Snapshot(path, loaded)
+    if version in (SCHEMA_VERSION, migrations.SINGLE_FILE):
+        return Snapshot(path, loaded)  # a single-file database is parted by its first write
     raw = dict(loaded.full_head())
     raw["announcements"] = loaded.news.table()
     try:
@@ -715,15 +801,14 @@ def _memory_storage() -> type[Any]:
 
 def _apply(
     snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int
-) -> tuple[dict[str, Any], bytes | memoryview, dict[str, int]]:
-    """The file's tables after ``changes``: (head tables, news bytes, seqs given).
+) -> tuple[dict[str, Any], dict[str, bytes], dict[str, int]]:
+    """The tables after ``changes``: (head tables, news files to write, seqs given).
 
     Every table that is rewritten is checked first, so damage is never copied into
     a new file; a news table that is exactly what showtrack wrote (its fingerprint
     matches) was checked when it was written and is copied as it is when unchanged.
     """
     from tinydb import TinyDB
-    from tinydb.table import Document
 
     head = dict(snapshot._loaded.full_head())
     for table in HEAD:
@@ -760,11 +845,52 @@ def _apply(
         if insert:
             table.insert_multiple(insert)
     head = db.storage.raw
-    seqs: dict[str, int] = {}
-    news_bytes: bytes | memoryview
+    files, manifest, seqs = _news_files(snapshot, changes, now, guard, state)
+    state["news"] = manifest
+    state["schema_version"] = SCHEMA_VERSION
+    head["state"] = {**head["state"], "1": state}
+    return head, files, seqs
+
+
+def _news_files(
+    snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int, state: dict[str, Any]
+) -> tuple[dict[str, bytes], dict[str, Any], dict[str, int]]:
+    """The news files a commit writes (name -> bytes), the manifest naming every news
+    file after it, and the seqs given to new announcements.
+
+    Only the parts and id buckets that change are written; a single-file database
+    (or a new one) is written whole, in parts. A table that is not byte for byte
+    what showtrack wrote is checked record by record before it is rewritten.
+    """
     news = snapshot._loaded.news
-    if not changes.touches_news and not news.parsed and news.trusted():
-        news_bytes = news.raw()
+    parted = isinstance(news, layout.PartedNews)
+    old: dict[str, Any] = news.manifest if isinstance(news, layout.PartedNews) else {}
+    if parted and not changes.touches_news:
+        return {}, old, {}
+    parts: dict[int, dict[str, Any]] = {}
+    buckets: dict[int, dict[int, str]] = {}
+    touched_parts: set[int] = set()
+    touched_buckets: set[int] = set()
+    by_id: dict[str, int] = {}
+    if isinstance(news, layout.PartedNews):
+
+        def part(index: int) -> dict[str, Any]:
+            if index not in parts:
+                parts[index] = dict(news.part_table(index))
+            return parts[index]
+
+        def bucket(index: int) -> dict[int, str]:
+            if index not in buckets:
+                buckets[index] = {seq: key for key, seq in news.bucket(index).items()}
+            return buckets[index]
+
+        def seq_of(announcement_id: str) -> int | None:
+            if announcement_id not in by_id:
+                found = news.seqs_of([announcement_id])
+                by_id.update(found)
+            return by_id.get(announcement_id)
+
+        top = max((int(e.get("max_seq") or 0) for e in news.entries("parts").values()), default=0)
     else:
         if not news.trusted():
             snapshot._all_news(None)  # checked before it is rewritten
@@ -772,42 +898,99 @@ def _apply(
             current = {str(item.seq): codec.announcement_doc(item) for item in models}
         else:
             current = news.table()
-        news_db: Any = TinyDB({"announcements": current}, storage=_memory_storage())
-        news_table = news_db.table("announcements")
-        by_id = {doc["id"]: int(key) for key, doc in current.items()}
-        gone = [by_id[item.id] for item in changes.news_deleted if item.id in by_id]
-        if gone:
-            news_table.remove(doc_ids=gone)
-        replace = {}
-        for item in changes.updated:
-            if item.id in by_id:
-                old = current[str(by_id[item.id])]
-                kept = item._replace(
-                    seq=old["seq"], recorded_at=datetime.fromisoformat(old["recorded_at"])
-                )
-                replace[by_id[item.id]] = codec.announcement_doc(kept)
-        if replace:
-            _replace(news_db, "announcements", replace)
-        next_seq = max(snapshot.last_seq, guard, max(map(int, current), default=0)) + 1
-        fresh = []
-        for item in changes.added:
-            if item.id in by_id or item.id in seqs:
-                continue
-            seqs[item.id] = next_seq
-            fresh.append(
-                Document(
-                    codec.announcement_doc(item._replace(seq=next_seq, recorded_at=now)),
-                    doc_id=next_seq,
-                )
-            )
-            next_seq += 1
-        if fresh:
-            news_table.insert_multiple(fresh)
-            state["last_seq"] = next_seq - 1
-        news_bytes = layout.encode_news(news_db.storage.raw["announcements"])
-    state["schema_version"] = SCHEMA_VERSION
-    head["state"] = {**head["state"], "1": state}
-    return head, news_bytes, seqs
+        for key, doc in current.items():
+            number = int(key)
+            parts.setdefault(layout.part_of(number), {})[key] = doc
+            buckets.setdefault(layout.bucket_of(str(doc["id"])), {})[number] = str(doc["id"])
+            by_id[str(doc["id"])] = number
+        touched_parts, touched_buckets = set(parts), set(buckets)
+
+        def part(index: int) -> dict[str, Any]:
+            return parts.setdefault(index, {})
+
+        def bucket(index: int) -> dict[int, str]:
+            return buckets.setdefault(index, {})
+
+        def seq_of(announcement_id: str) -> int | None:
+            return by_id.get(announcement_id)
+
+        top = max(map(int, current), default=0)
+    for item in changes.news_deleted:
+        seq = seq_of(item.id)
+        if seq is None:
+            continue
+        part(layout.part_of(seq)).pop(str(seq), None)
+        bucket(layout.bucket_of(item.id)).pop(seq, None)
+        by_id.pop(item.id, None)
+        touched_parts.add(layout.part_of(seq))
+        touched_buckets.add(layout.bucket_of(item.id))
+    for item in changes.updated:
+        seq = seq_of(item.id)
+        if seq is None:
+            continue
+        table = part(layout.part_of(seq))
+        stored = table.get(str(seq))
+        if stored is None:
+            continue
+        kept = item._replace(
+            seq=stored["seq"], recorded_at=datetime.fromisoformat(stored["recorded_at"])
+        )
+        table[str(seq)] = codec.announcement_doc(kept)
+        touched_parts.add(layout.part_of(seq))
+    seqs: dict[str, int] = {}
+    next_seq = max(snapshot.last_seq, guard, top) + 1
+    for item in changes.added:
+        if item.id in seqs or seq_of(item.id) is not None:
+            continue
+        seqs[item.id] = next_seq
+        index = layout.part_of(next_seq)
+        part(index)[str(next_seq)] = codec.announcement_doc(
+            item._replace(seq=next_seq, recorded_at=now)
+        )
+        bucket(layout.bucket_of(item.id))[next_seq] = item.id
+        touched_parts.add(index)
+        touched_buckets.add(layout.bucket_of(item.id))
+        next_seq += 1
+    if seqs:
+        state["last_seq"] = next_seq - 1
+    generation = int(old.get("generation") or 0) + 1
+    entries = {
+        "parts": dict(old.get("parts") or {}),
+        "ids": dict(old.get("ids") or {}),
+    }
+    files: dict[str, bytes] = {}
+    for index in sorted(touched_parts):
+        table = dict(sorted(parts.get(index, {}).items(), key=lambda pair: int(pair[0])))
+        if not table:
+            entries["parts"].pop(str(index), None)
+            continue
+        data = layout.encode_part(table)
+        name = f"part-{index:06d}.g{generation}.json"
+        days = [day for day in map(layout.last_day, (d.get("date") for d in table.values())) if day]
+        entries["parts"][str(index)] = {
+            "file": name,
+            **layout.fingerprint(data),
+            "count": len(table),
+            "max_seq": max(map(int, table)),
+            "last_day": max(days, default=None),
+        }
+        files[name] = data
+    for index in sorted(touched_buckets):
+        ids = buckets.get(index, {})
+        if not ids:
+            entries["ids"].pop(str(index), None)
+            continue
+        data = layout.encode_bucket(ids)
+        name = f"ids-{index:02d}.g{generation}.json"
+        entries["ids"][str(index)] = {"file": name, **layout.fingerprint(data), "count": len(ids)}
+        files[name] = data
+    manifest = {
+        "layout": layout.PARTED,
+        "generation": generation,
+        "parts": dict(sorted(entries["parts"].items(), key=lambda pair: int(pair[0]))),
+        "ids": dict(sorted(entries["ids"].items(), key=lambda pair: int(pair[0]))),
+    }
+    return files, manifest, seqs
 
 
 def _replace(db: Any, name: str, replace: dict[int, dict[str, Any]]) -> None:
@@ -842,9 +1025,9 @@ def _create(
         news = raw.pop("announcements")
         empty = Snapshot(path, layout.Loaded(raw, layout.News(path, parsed=news), (0, 0, 0)))
         data = seed()
-        head, news_bytes, _ = _apply(empty, ChangeSet.of(data), now, 0)
+        head, files, _ = _apply(empty, ChangeSet.of(data), now, 0)
         try:
-            durable.atomic_write(path, layout.encode(head, news_bytes))
+            _write_parted(path, head, files)
         except OSError as err:
             raise DatabaseError(
                 f"Can't create the database {path}: {err.strerror or err}."

@@ -203,6 +203,25 @@ def atomic_write(
     fsync_folder(folder)
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that nothing names yet: a temp file beside it, fsynced, renamed
+    to ``path`` (the caller fsyncs the folder once for all of them)."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=".new.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with _blocking_interrupts():
+            os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
 # --- paths that must be regular files ---------------------------------------------------
 
 
@@ -265,7 +284,7 @@ def check_output(output: Path, database: Path, owned: Sequence[Path]) -> None:
     over anything that is not a regular file (a FIFO, a device, a symlink)."""
     target = real(output)
     home = real(database)
-    if any(target == real(path) for path in owned) or (
+    if any(target == real(path) or target.parent == real(path) for path in owned) or (
         target.parent == home.parent and target.name.startswith(f".{home.name}")
     ):
         raise ShowtrackError(

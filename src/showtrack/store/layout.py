@@ -308,7 +308,7 @@ class Loaded:
     def __init__(
         self,
         head: Raw,
-        news: News,
+        news: News | PartedNews,
         stamp: Stamp,
         episodes: Callable[[], Any] | None = None,
     ) -> None:
@@ -377,6 +377,11 @@ def load(path: Path) -> Loaded:
         handle.close()
         raise DatabaseError(f"Can't read the database {path}: {err.strerror or err}.") from None
     handle.close()
+    stripped = data.rstrip()
+    if at < 0 and stripped.endswith(b"}"):  # the parted layout: no news in this file
+        head, episodes = _split_head(path, stripped[:-1])
+        if head is not None and is_parted(head):
+            return Loaded(head, PartedNews.open(path, head["state"]["1"]["news"]), stamp, episodes)
     whole = parse(path, data)
     if not isinstance(whole, dict):
         raise DatabaseError(
@@ -490,3 +495,265 @@ def encode(head: Raw, news: bytes | memoryview) -> list[bytes | memoryview]:
     tables["state"] = {**head["state"], "1": state}
     text = dumps(_ordered_head(tables))
     return [text[:-1], NEWS_KEY, news, b"}"]
+
+
+# --- the parted layout (schema 7): the news in files of their own -------------------------
+#
+# The database file keeps every table but the news. The announcements live in
+# ``<db>.news/``: part k holds the seqs k*PART+1 .. (k+1)*PART, keyed and ordered by
+# seq exactly as the single-file table was; an id index, in ID_BUCKETS small files,
+# says which seq an announcement id has. Every file there is written once, under a
+# name carrying the generation of the commit that wrote it, and never changed; the
+# state record of the database file (the manifest) names the files of its
+# generation with their length and CRC-32. Replacing the database file is the
+# commit: until then a reader sees the old manifest, whose files are all still
+# there, and a crash leaves only files no manifest names, which the next writer
+# removes. A reader opens the files its manifest names when it reads the database
+# file, so a writer removing them afterwards can't take them from under it.
+
+PART = 4096
+ID_BUCKETS = 64
+NEWS_DIR = ".news"
+PARTED = "parts"
+
+
+def news_dir(path: Path) -> Path:
+    target = durable.real(path)
+    return target.with_name(target.name + NEWS_DIR)
+
+
+def part_of(seq: int) -> int:
+    return (seq - 1) // PART
+
+
+def bucket_of(announcement_id: str) -> int:
+    return zlib.crc32(announcement_id.encode("utf-8", "surrogatepass")) % ID_BUCKETS
+
+
+def last_day(value: Any) -> str | None:
+    """The last ISO day a stored date could be ('2023' -> '2023-12-31'); None undated."""
+    if not isinstance(value, str) or len(value) < 4:
+        return None
+    if len(value) >= 10:
+        return value[:10]
+    import calendar
+
+    try:
+        year = int(value[:4])
+        month = int(value[5:7]) if len(value) >= 7 else 12
+        return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    except ValueError:
+        return None
+
+
+def is_parted(head: Raw) -> bool:
+    state = head.get("state", {}).get("1", {}) if isinstance(head.get("state"), dict) else {}
+    manifest = state.get("news") if isinstance(state, dict) else None
+    return isinstance(manifest, dict) and manifest.get("layout") == PARTED
+
+
+class Moved(Exception):
+    """A file the manifest names is gone: a writer committed since; read again."""
+
+
+def _entry_files(manifest: Raw) -> list[tuple[str, str, Raw]]:
+    found = []
+    for group in ("parts", "ids"):
+        entries = manifest.get(group)
+        if not isinstance(entries, dict):
+            raise ValueError(group)
+        for key, entry in entries.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+                raise ValueError(key)
+            found.append((group, key, entry))
+    return found
+
+
+class PartedNews:
+    """The announcements of a parted database: its parts and id index, opened when the
+    database file was read, each read (and its CRC-32 checked) only when needed."""
+
+    __slots__ = ("_cache", "_handles", "manifest", "path")
+
+    expected = None
+
+    def __init__(
+        self, path: Path, manifest: Raw, handles: dict[tuple[str, str], Any] | None = None
+    ) -> None:
+        self.path = path
+        self.manifest = manifest
+        self._handles: dict[tuple[str, str], Any] = handles or {}
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    @classmethod
+    def open(cls, path: Path, manifest: Raw) -> PartedNews:
+        folder = news_dir(path)
+        handles: dict[tuple[str, str], Any] = {}
+        try:
+            entries = _entry_files(manifest)
+        except ValueError:
+            raise DatabaseError(
+                f"{path} is damaged: its list of news files is not readable. It was left untouched."
+            ) from None
+        for group, key, entry in entries:
+            name = entry["file"]
+            if "/" in name or name.startswith("."):
+                raise DatabaseError(f"{path} is damaged: it names a news file {name!r}.")
+            try:
+                fd = os.open(folder / name, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+            except FileNotFoundError:
+                for handle in handles.values():
+                    handle.close()
+                raise Moved(name) from None
+            except OSError as err:
+                raise DatabaseError(
+                    f"Can't read the news file {folder / name}: {err.strerror or err}."
+                ) from None
+            handles[(group, key)] = os.fdopen(fd, "rb")
+        return cls(path, manifest, handles)
+
+    @property
+    def parsed(self) -> bool:
+        return False
+
+    def trusted(self) -> bool:
+        return True
+
+    def entries(self, group: str) -> dict[str, Raw]:
+        found: dict[str, Raw] = self.manifest.get(group, {})
+        return found
+
+    def parts(self) -> list[int]:
+        return sorted(int(key) for key in self.entries("parts"))
+
+    def _bytes(self, group: str, key: str) -> memoryview:
+        """A file's table (the bytes inside its one top-level key), its length and
+        CRC-32 checked against the manifest."""
+        name = (group, key)
+        if name in self._cache:
+            cached: memoryview = self._cache[name]
+            return cached
+        entry = self.entries(group)[key]
+        handle = self._handles.get(name)
+        where = news_dir(self.path) / entry["file"]
+        if handle is None:
+            raise DatabaseError(f"{where} is not open; read the database again.")
+        try:
+            handle.seek(0)
+            data = handle.read()
+        except OSError as err:
+            raise DatabaseError(
+                f"Can't read the news file {where}: {err.strerror or err}."
+            ) from None
+        if fingerprint(data) != {"bytes": entry.get("bytes"), "crc32": entry.get("crc32")}:
+            raise DatabaseError(
+                f"{where} is damaged: it is not the file the database {self.path.name} "
+                "names (its length or checksum differ). It was left untouched."
+            )
+        prefix = b'{"announcements":' if group == "parts" else b'{"ids":'
+        if not data.startswith(prefix) or not data.endswith(b"}"):
+            raise DatabaseError(f"{where} is damaged: it is not a showtrack news file.")
+        view = memoryview(data)[len(prefix) : len(data) - 1]
+        self._cache[name] = view
+        return view
+
+    def part_table(self, index: int) -> dict[str, Any]:
+        key = str(index)
+        if key not in self.entries("parts"):
+            return {}
+        cached = self._cache.get(("table", key))
+        if cached is None:
+            cached = parse(news_dir(self.path) / self.entries("parts")[key]["file"],
+                           self._bytes("parts", key))  # fmt: skip
+            if not isinstance(cached, dict):
+                raise DatabaseError(f"{self.path} is damaged: a news part is not a set of records.")
+            self._cache[("table", key)] = cached
+        return cached
+
+    def table(self) -> dict[str, Any]:
+        """Every record by key, in seq order (reads every part)."""
+        everything: dict[str, Any] = {}
+        for index in self.parts():
+            everything.update(self.part_table(index))
+        return everything
+
+    def tables(self) -> Any:
+        """Each part's records in turn, without keeping them (for scans of everything)."""
+        for index in self.parts():
+            table = self.part_table(index)
+            self._cache.pop(("table", str(index)), None)
+            self._cache.pop(("parts", str(index)), None)
+            yield table
+
+    def after(self, seq: int) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for index in self.parts():
+            entry = self.entries("parts")[str(index)]
+            if int(entry.get("max_seq") or 0) <= seq:
+                continue
+            records = _records_after(self._bytes("parts", str(index)), seq)
+            if records is None:
+                records = [d for k, d in self.part_table(index).items() if _key_above(k, seq)]
+            found.extend(records)
+        return found
+
+    def dated_from(self, day: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for index in self.parts():
+            entry = self.entries("parts")[str(index)]
+            latest = entry.get("last_day")
+            if not isinstance(latest, str) or latest < day:
+                continue
+            records = _dated_records(self._bytes("parts", str(index)), day)
+            if records is None:
+                records = [d for d in self.part_table(index).values() if on_or_after(d, day)]
+            found.extend(records)
+        return found
+
+    def bucket(self, index: int) -> dict[str, int]:
+        """The id index of one bucket: id -> seq."""
+        key = str(index)
+        cached = self._cache.get(("bucket", key))
+        if cached is None:
+            cached = {}
+            if key in self.entries("ids"):
+                where = news_dir(self.path) / self.entries("ids")[key]["file"]
+                table = parse(where, self._bytes("ids", key))
+                if not isinstance(table, dict):
+                    raise DatabaseError(f"{where} is damaged: it is not a set of records.")
+                for seq, doc in table.items():
+                    if not isinstance(doc, dict) or not seq.isdigit():
+                        raise DatabaseError(f"{where} is damaged: record {seq} is not an id.")
+                    cached[str(doc.get("id"))] = int(seq)
+            self._cache[("bucket", key)] = cached
+        return cached
+
+    def seqs_of(self, ids: Any) -> dict[str, int]:
+        """The seqs of the announcements with these ids (those that exist)."""
+        found: dict[str, int] = {}
+        for announcement_id in ids:
+            seq = self.bucket(bucket_of(announcement_id)).get(announcement_id)
+            if seq is not None:
+                found[announcement_id] = seq
+        return found
+
+    def count(self) -> int:
+        return sum(int(entry.get("count") or 0) for entry in self.entries("parts").values())
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles = {}
+
+
+def encode_part(table: dict[str, Any]) -> bytes:
+    return b'{"announcements":' + dumps(table) + b"}"
+
+
+def encode_bucket(ids: dict[int, str]) -> bytes:
+    return b'{"ids":' + dumps({str(seq): {"id": ids[seq]} for seq in sorted(ids)}) + b"}"
+
+
+def encode_head(head: Raw) -> list[bytes | memoryview]:
+    """The database file of the parted layout: every table but the news."""
+    return [dumps(_ordered_head(head))]

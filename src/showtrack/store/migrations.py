@@ -16,7 +16,10 @@ from typing import Any
 from showtrack.errors import DatabaseError
 from showtrack.models import Check, Checks, name_key
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+#: The last schema of the single-file layout: it is read as it is, and written in the
+#: parted layout (schema 7) by its first write.
+SINGLE_FILE = 6
 
 Raw = dict[str, Any]
 
@@ -163,6 +166,12 @@ def m006_episodes(raw: Raw) -> Checks | None:
     return None
 
 
+def m007_parted(raw: Raw) -> Checks | None:
+    """The news moves to files of their own (``layout.PartedNews``). The records do not
+    change, so this step changes nothing in memory: the store writes the new layout."""
+    return None
+
+
 MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m001_initial,
     m002_feeds,
@@ -170,6 +179,7 @@ MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m004_checked_values,
     m005_main_cast,
     m006_episodes,
+    m007_parted,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
