@@ -78,11 +78,21 @@ def json_library(choice: str) -> tuple[str, Callable[[bytes], Any], Callable[[An
 
 
 def load(path: str, loads: Callable[[bytes], Any]) -> Any:
+    """The whole database: its file and, in the parted layout (schema 7), every news
+    file its manifest names, gathered into one announcements table."""
     with open(path, "rb") as handle:
         data = handle.read()
     gc.disable()  # what a careful reader does; showtrack's store does the same
     try:
-        return loads(data)
+        db = loads(data)
+        manifest = db.get("state", {}).get("1", {}).get("news") if isinstance(db, dict) else None
+        if isinstance(manifest, dict) and manifest.get("layout") == "parts":
+            news: dict[str, Any] = {}
+            for entry in manifest["parts"].values():
+                with open(os.path.join(f"{path}.news", entry["file"]), "rb") as handle:
+                    news.update(loads(handle.read())["announcements"])
+            db["announcements"] = news
+        return db
     finally:
         gc.enable()
 
