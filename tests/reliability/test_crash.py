@@ -30,6 +30,7 @@ from reliability.support import (
 )
 
 SHOW = "heartstopper"
+BALLAST_0 = "Ballast 000000 🎬 新闻 خبر"
 CHECKS_FROM = datetime(2023, 5, 24, 12, 0, tzinfo=UTC)  # each `news` check a second later
 
 
@@ -62,7 +63,8 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
     db = folder / "db.json"
     env = base_env(tmp_path, db)
     assert cli(env, "init").code == 0
-    _grow(tmp_path, env, scaled(1000, 5000))
+    # more news than one part holds (4096), so that a commit can span two parts
+    _grow(tmp_path, env, scaled(4200, 9000))
     durations_seen: dict[str, float] = {}
     # calibrate: how long each kind of command takes here when left alone
     for kind, args in (
@@ -90,13 +92,14 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
         if time.monotonic() > deadline:
             break
         step += 1
-        kind = rng.choice(["add", "add", "edit", "remove", "import", "check"])
+        kind = rng.choice(["add", "add", "edit", "remove", "import", "check", "retouch"])
         if kind == "remove" and not model.ids:
             kind = "add"
         new_headlines: set[str] = set()
         gone: str | None = None
         value = None
         check: str | None = None  # the last_check stamp a `news` run records
+        body: str | None = None  # retouch: the first ballast item's new body
         run_env = env
         if kind == "check":  # after the first, it copies the unparsed news into the new file
             moment = CHECKS_FROM + timedelta(seconds=step)
@@ -113,6 +116,18 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
         elif kind == "remove":
             gone = rng.choice(sorted(model.ids))
             args = ["remove", "news", SHOW, model.ids[gone], "--yes"]
+        elif kind == "retouch":  # one commit across two parts: an old item changed, one added
+            body = f"Body {step:05d}"
+            new_headlines = {f"Retouch {step:05d}"}
+            items = [
+                {"kind": "other", "headline": BALLAST_0, "date": "2023-01-02", "body": body},
+                {"kind": "other", "headline": f"Retouch {step:05d}", "date": "2023-06-04"},
+            ]
+            path = write_pack(
+                folder.parent / f"pack-{step}.json",
+                pack({"slug": SHOW, "title": "Heartstopper", "announcements": items}),
+            )
+            args = ["import", str(path)]
         else:
             new_headlines = {f"Import {step:05d} a", f"Import {step:05d} b"}
             items = [
@@ -174,6 +189,11 @@ def test_kill_minus_nine_never_loses_or_mangles_a_commit(tmp_path: Path) -> None
                 figures["half_applied"] += 1
                 problems.append(f"step {step}: import half applied: {sorted(landed)}")
             applied = bool(landed)
+            if body is not None:
+                first = next(d for d in raw["announcements"].values() if d["headline"] == BALLAST_0)
+                if (first.get("body") == body) != applied:
+                    figures["half_applied"] += 1
+                    problems.append(f"step {step}: a commit across two parts half applied")
         elif gone is not None:
             applied = gone not in have
         elif value is not None:
