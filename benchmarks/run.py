@@ -84,7 +84,8 @@ with open(os.environ["BENCH_IO_OUT"], "w") as out:
 
 
 def copy_db(source: Path, target: Path) -> None:
-    """A database and its reading state (``<db>.reading``, when there is one)."""
+    """A database, its reading state (``<db>.reading``, when there is one) and the
+    folder of its news (``<db>.news``, in the parted layout)."""
     shutil.copyfile(source, target)
     reading = source.with_name(source.name + ".reading")
     copy = target.with_name(target.name + ".reading")
@@ -92,6 +93,11 @@ def copy_db(source: Path, target: Path) -> None:
         shutil.copyfile(reading, copy)
     elif copy.exists():
         copy.unlink()
+    news, news_copy = (p.with_name(p.name + ".news") for p in (source, target))
+    if news_copy.exists():
+        shutil.rmtree(news_copy)
+    if news.is_dir():
+        shutil.copytree(news, news_copy)
 
 
 @dataclass
