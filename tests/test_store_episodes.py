@@ -174,3 +174,90 @@ def test_stored_dates_that_are_not_dates_are_refused(text: str) -> None:
 
 def test_a_stored_date_in_another_form_is_still_read() -> None:
     assert parse_stored("3 Aug 2023") == PartialDate(2023, 8, 3)
+
+
+# --- the episodes table left unparsed: copied by writes, scanned by countdown -------------
+
+TRICKY_TITLES = ['He said "no"', "back\\slash \\u0041", "日本語 🎬", 'a,"1":{"show":"x"', ""]
+
+
+def tricky_store(path: Path) -> store.Store:
+    """The bundled data plus episodes whose titles look like the table's own syntax."""
+    from showtrack.models import Dataset, Episode, Season, Show
+
+    opened = seeded(path)
+    shows = [Show("quote-show", 'The "Quote" Show')]
+    seasons = [Season("quote-show", 1, episodes=6), Season("quote-show", 2)]
+    episodes = [
+        Episode("quote-show", 1, n + 1, title or None, PartialDate(2023, 5, 20 + n))
+        for n, title in enumerate(TRICKY_TITLES)
+    ] + [Episode("quote-show", 2, None, "Special", None, kind="special")]
+    data = Dataset(shows=shows, seasons=seasons, episodes=episodes)
+    opened.write(lambda snap, now: (store.ChangeSet.of(data), None))
+    return store.Store.open(path, now=NOW_DT)
+
+
+@pytest.mark.parametrize(
+    "day", ["2023-05-01", "2023-05-22", "2023-05-25", "2023-08-03", "2024-01-01"]
+)
+def test_the_scan_of_the_unparsed_table_answers_what_the_parsed_table_answers(
+    db_path: Path, day: str
+) -> None:
+    opened = tricky_store(db_path)
+    assert opened.snapshot._loaded.episodes_trusted()
+    counts = {season.key: season.episodes for season in opened.seasons() if season.episodes}
+    scanned = opened.snapshot.airing_episodes(day, counts=counts)
+    assert "episodes" not in opened.snapshot._loaded.head  # answered from the bytes
+    parsed_store = store.Store.open(db_path, now=NOW_DT)
+    parsed_store.snapshot._loaded.table("episodes")  # parsed: the scan is not used
+    assert not parsed_store.snapshot._loaded.episodes_trusted()
+    assert scanned == parsed_store.snapshot.airing_episodes(day, counts=counts)
+    for show in ("quote-show", "heartstopper"):
+        assert opened.snapshot.airing_episodes(day, show, counts) == (
+            parsed_store.snapshot.airing_episodes(day, show, counts)
+        )
+
+
+def test_the_scan_finds_the_records_with_titles_that_look_like_syntax(db_path: Path) -> None:
+    opened = tricky_store(db_path)
+    found = opened.snapshot.airing_episodes("2023-05-01")
+    titles = [episode.title for episode in found[("quote-show", 1)]]
+    assert titles == [title or None for title in TRICKY_TITLES]
+
+
+def test_a_write_that_touches_no_episode_copies_the_table_unparsed(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from showtrack.models import Announcement, Dataset
+
+    tricky_store(db_path)
+    before = db_path.read_bytes()
+    start = before.rindex(b',"episodes":{')
+    parsed: list[int] = []
+    real = layout.Loaded.table
+
+    def counting(self: layout.Loaded, name: str) -> Any:
+        if name == "episodes" and "episodes" not in self.head:
+            parsed.append(1)
+        return real(self, name)
+
+    monkeypatch.setattr(layout.Loaded, "table", counting)
+    opened = store.Store.open(db_path, now=NOW_DT)
+    news = Dataset(announcements=[Announcement("heartstopper", "other", "Unrelated news")])
+    opened.write(lambda snap, now: (store.ChangeSet.of(news), None))
+    after = db_path.read_bytes()
+    assert parsed == []
+    assert after[after.rindex(b',"episodes":{') :] == before[start:]
+    reopened = store.Store.open(db_path, now=NOW_DT)
+    assert len(reopened.episodes("quote-show")) == len(TRICKY_TITLES) + 1
+
+
+def test_an_episodes_table_edited_by_hand_is_parsed_and_checked(db_path: Path) -> None:
+    tricky_store(db_path)
+    data = db_path.read_bytes()
+    edited = data.replace(b'"title":"Special"', b'"title": "Special"')  # valid, not ours
+    assert edited != data
+    db_path.write_bytes(edited)
+    opened = store.Store.open(db_path, now=NOW_DT)
+    assert not opened.snapshot._loaded.episodes_trusted()
+    assert [e.title for e in opened.episodes("quote-show", 2)] == ["Special"]

@@ -222,6 +222,11 @@ class Snapshot:
         count in ``counts``) fewer episodes listed than it will have: the seasons that
         are still to come or still airing, by (show, season). The other seasons'
         records are only glanced at (their ``airs`` and ``number``), never built."""
+        loaded = self._loaded
+        if loaded.episodes_trusted() and loaded.episodes_raw is not None:
+            scanned = layout.scan_episodes(loaded.episodes_raw)
+            if scanned is not None:
+                return self._airing_scanned(scanned, loaded.episodes_raw, from_day, show, counts)
         wanted: set[tuple[Any, Any]] = set()
         listed: dict[tuple[Any, Any], int] = {}
         docs = self._docs("episodes")
@@ -244,6 +249,41 @@ class Snapshot:
             for doc_id, doc in docs.items()
             if (doc.get("show"), doc.get("season")) in wanted
         ]
+        return self._airing_built(picked)
+
+    def _airing_scanned(
+        self,
+        scanned: list[tuple[str, str, int, int | None, str | None, int, int]],
+        raw: bytes | memoryview,
+        from_day: str,
+        show: str | None,
+        counts: dict[tuple[str, int], int] | None,
+    ) -> dict[tuple[str, int], list[Episode]]:
+        """``airing_episodes`` from a scan of the unparsed table (what showtrack wrote,
+        checked when written): only the wanted seasons' records are parsed, so the
+        other 40,000 episodes of a large database never become objects."""
+        wanted: set[tuple[str, int]] = set()
+        listed: dict[tuple[str, int], int] = {}
+        for _, owner, season, number, airs, _, _ in scanned:
+            if show is not None and owner != show:
+                continue
+            key = (owner, season)
+            if _still_to_air(airs, from_day):
+                wanted.add(key)
+            elif counts is not None and key in counts and number is not None:
+                if number > listed.get(key, 0):
+                    listed[key] = number
+        if counts:
+            wanted.update(key for key, top in listed.items() if top < counts[key])
+        if not wanted:
+            return {}
+        data = bytes(raw)
+        pieces = [data[begin:end] for _, owner, season, _, _, begin, end in scanned
+                  if (owner, season) in wanted]  # fmt: skip
+        table = layout.loads(b"{" + b",".join(pieces) + b"}")
+        return self._airing_built(list(table.items()))
+
+    def _airing_built(self, picked: list[tuple[str, Any]]) -> dict[tuple[str, int], list[Episode]]:
         slugs = self._slugs()
         found: dict[tuple[str, int], list[Episode]] = {}
         for episode in self._build("episodes", picked):
@@ -681,9 +721,9 @@ class Store:
             guard = max(guard, targets.read(self.path, snapshot.database).highest_cursor())
         if snapshot.needs_save and snapshot.migrated_checks is not None:
             reading.write(self.path, snapshot.database, snapshot.migrated_checks)
-        head, files, seqs = _apply(snapshot, changes, now, guard)
+        head, episodes, files, seqs = _apply(snapshot, changes, now, guard)
         try:
-            _write_parted(self.path, head, files)
+            _write_parted(self.path, head, episodes, files)
         except OSError as err:
             self.snapshot = _read(self.path)
             raise DatabaseError(
@@ -691,20 +731,30 @@ class Store:
                 "It is as it was before this command."
             ) from None
         stamp = layout.stat_stamp(self.path) or (0, 0, 0)
-        self.snapshot = _read(self.path) if stamp == (0, 0, 0) else _written(self.path, head, stamp)
+        if stamp == (0, 0, 0):
+            self.snapshot = _read(self.path)
+        else:
+            self.snapshot = _written(self.path, head, episodes, stamp)
         return Commit(seqs, now)
 
 
-def _written(path: Path, head: dict[str, Any], stamp: layout.Stamp) -> Snapshot:
-    """The snapshot of what this process has just committed (its news files opened)."""
+def _written(path: Path, head: dict[str, Any], episodes: bytes, stamp: layout.Stamp) -> Snapshot:
+    """The snapshot of what this process has just committed (its news files opened,
+    its episodes table parsed if it is asked for)."""
     try:
         news = layout.PartedNews.open(path, head["state"]["1"]["news"])
     except layout.Moved:  # another writer has already replaced it
         return _read(path)
-    return Snapshot(path, layout.Loaded(head, news, stamp))
+
+    def parse_episodes() -> Any:
+        return layout.parse(path, episodes)
+
+    return Snapshot(path, layout.Loaded(head, news, stamp, parse_episodes, episodes))
 
 
-def _write_parted(path: Path, head: dict[str, Any], files: dict[str, bytes]) -> None:
+def _write_parted(
+    path: Path, head: dict[str, Any], episodes: bytes, files: dict[str, bytes]
+) -> None:
     """The commit of the parted layout (call it holding the lock).
 
     1. Each new news file is written under its own new name, fsynced, and the news
@@ -723,7 +773,7 @@ def _write_parted(path: Path, head: dict[str, Any], files: dict[str, bytes]) -> 
         durable.write_new(folder / name, data)
     if files:
         durable.fsync_folder(folder)
-    durable.atomic_write(durable.real(path), layout.encode_head(head))
+    durable.atomic_write(durable.real(path), layout.encode_head(head, episodes))
     named = {
         entry["file"]
         for group in ("parts", "ids")
@@ -801,8 +851,9 @@ def _memory_storage() -> type[Any]:
 
 def _apply(
     snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int
-) -> tuple[dict[str, Any], dict[str, bytes], dict[str, int]]:
-    """The tables after ``changes``: (head tables, news files to write, seqs given).
+) -> tuple[dict[str, Any], bytes, dict[str, bytes], dict[str, int]]:
+    """The tables after ``changes``: (the tables but the episodes, the episodes table's
+    bytes, the news files to write, the seqs given).
 
     Every table that is rewritten is checked first, so damage is never copied into
     a new file; a news table that is exactly what showtrack wrote (its fingerprint
@@ -810,8 +861,13 @@ def _apply(
     """
     from tinydb import TinyDB
 
-    head = dict(snapshot._loaded.full_head())
+    loaded = snapshot._loaded
+    touched = {TABLE_OF[type(record)] for record in (*changes.put, *changes.deleted)}
+    copied = loaded.episodes_raw if "episodes" not in touched and loaded.episodes_trusted() else None
+    head = dict(loaded.head if copied is not None else loaded.full_head())
     for table in HEAD:
+        if table == "episodes" and copied is not None:
+            continue  # what showtrack wrote, unchanged: copied as it is, unparsed
         snapshot._all(table)  # checked before it is rewritten
         head.setdefault(table, {})
     snapshot.check_zones()
@@ -845,11 +901,14 @@ def _apply(
         if insert:
             table.insert_multiple(insert)
     head = db.storage.raw
+    episodes = bytes(copied) if copied is not None else layout.dumps(head.pop("episodes", {}))
+    head.pop("episodes", None)
+    state["episodes_table"] = layout.fingerprint(episodes)
     files, manifest, seqs = _news_files(snapshot, changes, now, guard, state)
     state["news"] = manifest
     state["schema_version"] = SCHEMA_VERSION
     head["state"] = {**head["state"], "1": state}
-    return head, files, seqs
+    return head, episodes, files, seqs
 
 
 def _news_files(
@@ -1025,9 +1084,9 @@ def _create(
         news = raw.pop("announcements")
         empty = Snapshot(path, layout.Loaded(raw, layout.News(path, parsed=news), (0, 0, 0)))
         data = seed()
-        head, files, _ = _apply(empty, ChangeSet.of(data), now, 0)
+        head, episodes, files, _ = _apply(empty, ChangeSet.of(data), now, 0)
         try:
-            _write_parted(path, head, files)
+            _write_parted(path, head, episodes, files)
         except OSError as err:
             raise DatabaseError(
                 f"Can't create the database {path}: {err.strerror or err}."

@@ -303,7 +303,7 @@ class Loaded:
     """A file as read: its head tables parsed (the episodes table maybe only when
     first asked for), its news parsed or not, its stamp."""
 
-    __slots__ = ("_episodes", "head", "news", "stamp")
+    __slots__ = ("_episodes", "episodes_raw", "head", "news", "stamp")
 
     def __init__(
         self,
@@ -311,11 +311,25 @@ class Loaded:
         news: News | PartedNews,
         stamp: Stamp,
         episodes: Callable[[], Any] | None = None,
+        episodes_raw: bytes | memoryview | None = None,
     ) -> None:
         self.head = head
         self.news = news
         self.stamp = stamp
         self._episodes = episodes  # parses the episodes table, when it was skipped
+        self.episodes_raw = episodes_raw  # that table's bytes, while it is not parsed
+
+    def episodes_trusted(self) -> bool:
+        """The unparsed episodes table is byte for byte what showtrack wrote (its
+        length and CRC-32 are in the state record): checked when it was written."""
+        if self.episodes_raw is None or EPISODES in self.head:
+            return False
+        state = self.head.get("state", {}).get("1", {})
+        expected = state.get("episodes_table") if isinstance(state, dict) else None
+        return isinstance(expected, dict) and fingerprint(self.episodes_raw) == {
+            "bytes": expected.get("bytes"),
+            "crc32": expected.get("crc32"),
+        }
 
     def table(self, name: str) -> Any:
         """A head table; the episodes table is parsed on first use."""
@@ -353,7 +367,7 @@ def load(path: Path) -> Loaded:
     try:
         data, at = _read_head(handle)
         if at > 0 and _ends_whole(handle, info.st_size):
-            head, episodes = _split_head(path, data[:at])
+            head, episodes, raw = _split_head(path, data[:at])
             if head is not None:
                 read = functools.cache(_news_reader(path, handle, at + len(NEWS_KEY)))
                 state = head.get("state", {}).get("1", {})
@@ -370,7 +384,7 @@ def load(path: Path) -> Loaded:
                     return document.get(NEWS, {})
 
                 news = News(path, read=read, whole=whole, expected=expected)
-                return Loaded(head, news, stamp, episodes)
+                return Loaded(head, news, stamp, episodes, raw)
         handle.seek(len(data))
         data += handle.read()
     except OSError as err:
@@ -379,9 +393,10 @@ def load(path: Path) -> Loaded:
     handle.close()
     stripped = data.rstrip()
     if at < 0 and stripped.endswith(b"}"):  # the parted layout: no news in this file
-        head, episodes = _split_head(path, stripped[:-1])
+        head, episodes, raw = _split_head(path, stripped[:-1])
         if head is not None and is_parted(head):
-            return Loaded(head, PartedNews.open(path, head["state"]["1"]["news"]), stamp, episodes)
+            parted = PartedNews.open(path, head["state"]["1"]["news"])
+            return Loaded(head, parted, stamp, episodes, raw)
     whole = parse(path, data)
     if not isinstance(whole, dict):
         raise DatabaseError(
@@ -426,7 +441,9 @@ def _head_tables(data: bytes, without: str = "") -> Any:
     return head
 
 
-def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None]:
+def _split_head(
+    path: Path, data: bytes
+) -> tuple[Any, Callable[[], Any] | None, bytes | None]:
     """The head tables, with the episodes table (written last in the head, before the
     news) left unparsed until a command asks for it: commands that show no episode
     never parse it. Any other layout is parsed whole."""
@@ -444,8 +461,8 @@ def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None]
                     )
                 return table
 
-            return head, episodes
-    return _head_tables(data + b"}"), None
+            return head, episodes, raw
+    return _head_tables(data + b"}"), None, None
 
 
 def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], memoryview]:
@@ -754,6 +771,41 @@ def encode_bucket(ids: dict[int, str]) -> bytes:
     return b'{"ids":' + dumps({str(seq): {"id": ids[seq]} for seq in sorted(ids)}) + b"}"
 
 
-def encode_head(head: Raw) -> list[bytes | memoryview]:
-    """The database file of the parted layout: every table but the news."""
-    return [dumps(_ordered_head(head))]
+def encode_head(head: Raw, episodes: bytes | memoryview) -> list[bytes | memoryview]:
+    """The database file of the parted layout: every table but the news, the
+    episodes table (given as its bytes, which may be copied unparsed) last."""
+    tables = {key: value for key, value in _ordered_head(head).items() if key != EPISODES}
+    return [dumps(tables)[:-1], EPISODES_KEY[:-1], episodes, b"}"]
+
+
+EPISODE_PATTERN = rb'[{,]"([0-9]{1,16})":\{"show":"((?:[^"\\]|\\.)*)","season":(-?[0-9]{1,9}),"number":(null|-?[0-9]{1,9}),"title":(?:null|"(?:[^"\\]|\\.)*"),"airs":(null|"[^"\\]*")'
+RECORD_START = rb'[{,]"[0-9]{1,16}":\{'
+
+
+@functools.cache
+def _episode_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    return re.compile(EPISODE_PATTERN), re.compile(RECORD_START)
+
+
+def scan_episodes(raw: bytes | memoryview) -> list[tuple[str, str, int, int | None, str | None, int, int]] | None:
+    """Each record of an episodes table as showtrack writes it, without parsing it:
+    (key, show, season, number, airs, start, end) with the record's bytes at
+    [start, end). None when the table is laid out in any other way."""
+    import json
+
+    data = bytes(raw)
+    episode, start = _episode_patterns()
+    found = []
+    matches = list(episode.finditer(data))
+    if len(matches) != len(start.findall(data)):
+        return None
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(data) - 1
+        show = match[2].decode("utf-8")
+        if "\\" in show:
+            show = json.loads(f'"{show}"')
+        number = None if match[4] == b"null" else int(match[4])
+        airs = None if match[5] == b"null" else match[5][1:-1].decode("ascii", "replace")
+        begin = match.start() + 1
+        found.append((match[1].decode(), show, int(match[3]), number, airs, begin, end))
+    return found
