@@ -222,11 +222,6 @@ class Snapshot:
         count in ``counts``) fewer episodes listed than it will have: the seasons that
         are still to come or still airing, by (show, season). The other seasons'
         records are only glanced at (their ``airs`` and ``number``), never built."""
-        loaded = self._loaded
-        if loaded.episodes_trusted() and loaded.episodes_raw is not None:
-            scanned = layout.scan_episodes(loaded.episodes_raw)
-            if scanned is not None:
-                return self._airing_scanned(scanned, loaded.episodes_raw, from_day, show, counts)
         wanted: set[tuple[Any, Any]] = set()
         listed: dict[tuple[Any, Any], int] = {}
         docs = self._docs("episodes")
@@ -250,38 +245,6 @@ class Snapshot:
             if (doc.get("show"), doc.get("season")) in wanted
         ]
         return self._airing_built(picked)
-
-    def _airing_scanned(
-        self,
-        scanned: list[tuple[str, str, int, int | None, str | None, int, int]],
-        raw: bytes | memoryview,
-        from_day: str,
-        show: str | None,
-        counts: dict[tuple[str, int], int] | None,
-    ) -> dict[tuple[str, int], list[Episode]]:
-        """``airing_episodes`` from a scan of the unparsed table (what showtrack wrote,
-        checked when written): only the wanted seasons' records are parsed, so the
-        other 40,000 episodes of a large database never become objects."""
-        wanted: set[tuple[str, int]] = set()
-        listed: dict[tuple[str, int], int] = {}
-        for _, owner, season, number, airs, _, _ in scanned:
-            if show is not None and owner != show:
-                continue
-            key = (owner, season)
-            if _still_to_air(airs, from_day):
-                wanted.add(key)
-            elif counts is not None and key in counts and number is not None:
-                if number > listed.get(key, 0):
-                    listed[key] = number
-        if counts:
-            wanted.update(key for key, top in listed.items() if top < counts[key])
-        if not wanted:
-            return {}
-        data = bytes(raw)
-        pieces = [data[begin:end] for _, owner, season, _, _, begin, end in scanned
-                  if (owner, season) in wanted]  # fmt: skip
-        table = layout.loads(b"{" + b",".join(pieces) + b"}")
-        return self._airing_built(list(table.items()))
 
     def _airing_built(self, picked: list[tuple[str, Any]]) -> dict[tuple[str, int], list[Episode]]:
         slugs = self._slugs()
@@ -863,7 +826,9 @@ def _apply(
 
     loaded = snapshot._loaded
     touched = {TABLE_OF[type(record)] for record in (*changes.put, *changes.deleted)}
-    copied = loaded.episodes_raw if "episodes" not in touched and loaded.episodes_trusted() else None
+    copied = (
+        loaded.episodes_raw if "episodes" not in touched and loaded.episodes_trusted() else None
+    )
     head = dict(loaded.head if copied is not None else loaded.full_head())
     for table in HEAD:
         if table == "episodes" and copied is not None:

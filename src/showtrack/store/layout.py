@@ -441,9 +441,7 @@ def _head_tables(data: bytes, without: str = "") -> Any:
     return head
 
 
-def _split_head(
-    path: Path, data: bytes
-) -> tuple[Any, Callable[[], Any] | None, bytes | None]:
+def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None, bytes | None]:
     """The head tables, with the episodes table (written last in the head, before the
     news) left unparsed until a command asks for it: commands that show no episode
     never parse it. Any other layout is parsed whole."""
@@ -776,36 +774,3 @@ def encode_head(head: Raw, episodes: bytes | memoryview) -> list[bytes | memoryv
     episodes table (given as its bytes, which may be copied unparsed) last."""
     tables = {key: value for key, value in _ordered_head(head).items() if key != EPISODES}
     return [dumps(tables)[:-1], EPISODES_KEY[:-1], episodes, b"}"]
-
-
-EPISODE_PATTERN = rb'[{,]"([0-9]{1,16})":\{"show":"((?:[^"\\]|\\.)*)","season":(-?[0-9]{1,9}),"number":(null|-?[0-9]{1,9}),"title":(?:null|"(?:[^"\\]|\\.)*"),"airs":(null|"[^"\\]*")'
-RECORD_START = rb'[{,]"[0-9]{1,16}":\{'
-
-
-@functools.cache
-def _episode_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    return re.compile(EPISODE_PATTERN), re.compile(RECORD_START)
-
-
-def scan_episodes(raw: bytes | memoryview) -> list[tuple[str, str, int, int | None, str | None, int, int]] | None:
-    """Each record of an episodes table as showtrack writes it, without parsing it:
-    (key, show, season, number, airs, start, end) with the record's bytes at
-    [start, end). None when the table is laid out in any other way."""
-    import json
-
-    data = bytes(raw)
-    episode, start = _episode_patterns()
-    found = []
-    matches = list(episode.finditer(data))
-    if len(matches) != len(start.findall(data)):
-        return None
-    for index, match in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(data) - 1
-        show = match[2].decode("utf-8")
-        if "\\" in show:
-            show = json.loads(f'"{show}"')
-        number = None if match[4] == b"null" else int(match[4])
-        airs = None if match[5] == b"null" else match[5][1:-1].decode("ascii", "replace")
-        begin = match.start() + 1
-        found.append((match[1].decode(), show, int(match[3]), number, airs, begin, end))
-    return found
