@@ -615,7 +615,8 @@ class PartedNews:
             if "/" in name or name.startswith("."):
                 raise DatabaseError(f"{path} is damaged: it names a news file {name!r}.")
             try:
-                fd = os.open(folder / name, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+                flags = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+                fd = os.open(folder / name, os.O_RDONLY | flags)
             except FileNotFoundError:
                 for handle in handles.values():
                     handle.close()
