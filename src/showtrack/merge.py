@@ -341,14 +341,19 @@ def _recast(stored: dict[Any, Credit], pending: dict[Any, Credit]) -> dict[Any, 
     in a season, exactly one stored role that nothing incoming names and exactly one
     incoming role that matches nothing stored, that is a changed role (news), not a
     second one. An actor with two roles listed is two credits."""
-    left = [credit for key, credit in stored.items() if key not in pending]
-    new = [credit for key, credit in pending.items() if key not in stored]
+    left: dict[Any, list[Credit]] = {}
+    for key, credit in stored.items():
+        if key not in pending:
+            left.setdefault(credit.person, []).append(credit)
+    new: dict[Any, list[Credit]] = {}
+    for key, credit in pending.items():
+        if key not in stored:
+            new.setdefault(credit.person, []).append(credit)
     found: dict[Any, Credit] = {}
-    for credit in new:
-        olds = [old for old in left if old.person == credit.person]
-        others = [other for other in new if other.person == credit.person]
-        if len(olds) == 1 and len(others) == 1:
-            found[credit.key] = olds[0]
+    for person, credits in new.items():  # grouped once: a big import stays linear
+        olds = left.get(person, [])
+        if len(olds) == 1 and len(credits) == 1:
+            found[credits[0].key] = olds[0]
     return found
 
 
@@ -395,12 +400,17 @@ def _check_names(stored: list[Show], changed: list[Show]) -> None:
     before = {show.slug: show for show in stored}
     after = dict(before)
     after.update((show.slug, show) for show in changed)
+    owners: dict[str, list[str]] = {}  # each name key, the shows it names (computed once)
+    for other in after.values():
+        for key in _name_keys(other):
+            owners.setdefault(key, []).append(other.slug)
     for show in changed:
         old = before.get(show.slug)
         for name in (show.slug, show.title, *show.aliases):
             key = name_key(name)
-            for other in after.values():
-                if other.slug == show.slug or key not in _name_keys(other):
+            for slug in owners.get(key, ()):
+                other = after[slug]
+                if other.slug == show.slug:
                     continue
                 was = before.get(other.slug)
                 if old is not None and was is not None and key in _name_keys(old) & _name_keys(was):
