@@ -220,3 +220,15 @@ def test_an_export_is_refused_into_the_news_folder(invoke: Invoker) -> None:
     assert result.exit_code == 1
     assert "part of the database" in result.stderr
     assert not target.exists()
+
+
+def test_a_reader_of_many_parts_raises_its_open_file_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import resource
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 65536))
+    monkeypatch.setattr(resource, "setrlimit", lambda which, limits: calls.append(limits))
+    layout._allow_open_files(100)
+    assert calls == []  # a few files: nothing to do
+    layout._allow_open_files(800)  # ~3M announcements: more than half the soft limit
+    assert calls == [(800 * 2 + 64, 65536)]

@@ -25,6 +25,7 @@ laid out in any other way:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -610,6 +611,7 @@ class PartedNews:
             raise DatabaseError(
                 f"{path} is damaged: its list of news files is not readable. It was left untouched."
             ) from None
+        _allow_open_files(len(entries))
         for group, key, entry in entries:
             name = entry["file"]
             if "/" in name or name.startswith("."):
@@ -760,6 +762,23 @@ class PartedNews:
         for handle in self._handles.values():
             handle.close()
         self._handles = {}
+
+
+def _allow_open_files(count: int) -> None:
+    """Raise the soft limit on open files when a reader needs more than half of it
+    (a part holds 4,096 announcements: 1,024 files is about 4M announcements)."""
+    if count < 256:
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count * 2 + 64
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
 
 
 def encode_part(table: dict[str, Any]) -> bytes:
