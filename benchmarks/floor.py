@@ -92,6 +92,13 @@ def load(path: str, loads: Callable[[bytes], Any]) -> Any:
                 with open(os.path.join(f"{path}.news", entry["file"]), "rb") as handle:
                     news.update(loads(handle.read())["announcements"])
             db["announcements"] = news
+            episodes: dict[str, Any] = {}
+            for entry in manifest.get("episodes", {}).values():
+                with open(os.path.join(f"{path}.news", entry["file"]), "rb") as handle:
+                    for doc in loads(handle.read())["episodes"].values():
+                        episodes[str(len(episodes) + 1)] = doc
+            if "episodes" in manifest:
+                db["episodes"] = episodes
         return db
     finally:
         gc.enable()

@@ -119,6 +119,14 @@ def raw_database(path: Path) -> dict[str, Any]:
             name = manifest["parts"][key]["file"]
             news.update(json.loads((folder / name).read_text(encoding="utf-8"))["announcements"])
         raw["announcements"] = news
+        if "episodes" in manifest:  # schema 8: the episodes in buckets by show
+            episodes: dict[str, Any] = {}
+            for key in sorted(manifest["episodes"], key=int):
+                name = manifest["episodes"][key]["file"]
+                table = json.loads((folder / name).read_text(encoding="utf-8"))["episodes"]
+                for doc in table.values():
+                    episodes[str(len(episodes) + 1)] = doc
+            raw["episodes"] = episodes
     return raw
 
 

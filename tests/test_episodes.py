@@ -1600,7 +1600,7 @@ def test_a_schema_5_file_migrates_and_keeps_working(invoke: Invoker, tmp_path: P
     )
     saved = path.read_bytes()
     migrated = raw_database(path)
-    assert migrated["state"]["1"]["schema_version"] == 7
+    assert migrated["state"]["1"]["schema_version"] == 8
     assert migrated["episodes"] == {}
     for table in ("shows", "seasons", "credits", "feeds", "announcements"):
         assert migrated[table] == before[table], table

@@ -23,28 +23,47 @@ def seeded(path: Path) -> store.Store:
     return store.Store.open(path, now=NOW_DT)
 
 
-def test_the_episodes_table_is_written_last_before_the_news(db_path: Path) -> None:
+def bucket_files(path: Path) -> dict[str, bytes]:
+    folder = path.with_name(path.name + ".news")
+    manifest = json.loads(path.read_bytes())["state"]["1"]["news"]
+    return {e["file"]: (folder / e["file"]).read_bytes() for e in manifest["episodes"].values()}
+
+
+def test_the_episodes_live_in_buckets_by_show_beside_the_news(db_path: Path) -> None:
     seeded(db_path)
     data = db_path.read_bytes()
-    assert data.index(b',"feeds":') < data.index(b',"episodes":{')
-    assert data.rstrip().endswith(
-        b"}}}"
-    )  # the last table of the file (the news: files of their own)
-    assert b',"announcements":' not in data
-    single = legacy_bytes(db_path)  # the single-file layout kept it before the news
-    assert single.index(b',"episodes":{') < single.index(b',"announcements":')
+    assert json.loads(data)["episodes"] == {}  # kept, empty: TinyDB still finds the table
+    files = bucket_files(db_path)
+    assert list(files) == [f"episodes-{layout.episode_bucket_of('heartstopper'):02d}.g1.json"]
+    (table,) = (json.loads(blob)["episodes"] for blob in files.values())
+    assert sorted(doc["number"] for doc in table.values()) == list(range(1, 9))
+    facts = json.loads(data)["state"]["1"]["news"]["episodes"]
+    (entry,) = facts.values()
+    assert entry["seasons"] == {"heartstopper\t2": ["2023-08-03", False, 8]}
+    single = legacy_bytes(db_path)  # the single-file layout kept them before the news
+    assert single.index(b',"episodes":{"1"') < single.index(b',"announcements":')
 
 
-def test_commands_that_show_no_episode_never_parse_the_table(db_path: Path) -> None:
+def test_commands_that_show_no_episode_never_read_a_bucket(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seeded(db_path)
-    loaded = layout.load(db_path)
-    assert "episodes" not in loaded.head  # left as bytes
-    snapshot = store.Snapshot(db_path, loaded)
+    read: list[int] = []
+    real = layout.PartedNews.episode_table
+
+    def counting(self: layout.PartedNews, index: int) -> Any:
+        read.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(layout.PartedNews, "episode_table", counting)
+    snapshot = store.Store.open(db_path).snapshot
     assert [show.slug for show in snapshot.shows()] == ["heartstopper"]
     assert len(snapshot.credits("heartstopper")) == 19
-    assert "episodes" not in loaded.head
-    assert len(snapshot.episodes("heartstopper", 2)) == 8  # parsed on first use
-    assert "episodes" in loaded.head
+    assert read == []
+    assert snapshot.airing_episodes("2023-09-01") == {}  # decided from the manifest alone
+    assert read == []
+    assert len(snapshot.episodes("heartstopper", 2)) == 8  # one bucket, the show's
+    assert read == [layout.episode_bucket_of("heartstopper")]
 
 
 def test_a_file_laid_out_another_way_is_read_whole(db_path: Path) -> None:
@@ -59,7 +78,7 @@ def test_a_file_laid_out_another_way_is_read_whole(db_path: Path) -> None:
 
 def test_a_damaged_episode_is_refused_naming_it_and_the_file_is_kept(db_path: Path) -> None:
     seeded(db_path)
-    raw = json.loads(db_path.read_bytes())
+    raw = json.loads(legacy_bytes(db_path))  # a single file, edited by hand
     first = next(iter(raw["episodes"]))
     raw["episodes"][first]["airs"] = "2023-02-31"
     db_path.write_text(json.dumps(raw))
@@ -197,39 +216,60 @@ def tricky_store(path: Path) -> store.Store:
     return store.Store.open(path, now=NOW_DT)
 
 
-def test_a_write_that_touches_no_episode_copies_the_table_unparsed(
+def test_a_write_that_touches_no_episode_reads_and_writes_no_bucket(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from showtrack.models import Announcement, Dataset
 
     tricky_store(db_path)
-    before = db_path.read_bytes()
-    start = before.rindex(b',"episodes":{')
-    parsed: list[int] = []
-    real = layout.Loaded.table
+    before = bucket_files(db_path)
+    read: list[int] = []
+    real = layout.PartedNews.episode_table
 
-    def counting(self: layout.Loaded, name: str) -> Any:
-        if name == "episodes" and "episodes" not in self.head:
-            parsed.append(1)
-        return real(self, name)
+    def counting(self: layout.PartedNews, index: int) -> Any:
+        read.append(index)
+        return real(self, index)
 
-    monkeypatch.setattr(layout.Loaded, "table", counting)
+    monkeypatch.setattr(layout.PartedNews, "episode_table", counting)
     opened = store.Store.open(db_path, now=NOW_DT)
     news = Dataset(announcements=[Announcement("heartstopper", "other", "Unrelated news")])
     opened.write(lambda snap, now: (store.ChangeSet.of(news), None))
-    after = db_path.read_bytes()
-    assert parsed == []
-    assert after[after.rindex(b',"episodes":{') :] == before[start:]
+    assert read == []
+    assert bucket_files(db_path) == before  # the same files, by name and bytes
     reopened = store.Store.open(db_path, now=NOW_DT)
-    assert len(reopened.episodes("quote-show")) == len(TRICKY_TITLES) + 1
+    titles = [e.title for e in reopened.episodes("quote-show", 1)]
+    assert titles == [title or None for title in TRICKY_TITLES]
 
 
-def test_an_episodes_table_edited_by_hand_is_parsed_and_checked(db_path: Path) -> None:
+def test_a_write_to_one_shows_episodes_rewrites_only_its_bucket(db_path: Path) -> None:
+    from showtrack.models import Dataset, Episode
+
     tricky_store(db_path)
-    data = db_path.read_bytes()
-    edited = data.replace(b'"title":"Special"', b'"title": "Special"')  # valid, not ours
-    assert edited != data
-    db_path.write_bytes(edited)
+    before = bucket_files(db_path)
     opened = store.Store.open(db_path, now=NOW_DT)
-    assert not opened.snapshot._loaded.episodes_trusted()
-    assert [e.title for e in opened.episodes("quote-show", 2)] == ["Special"]
+    extra = Dataset(episodes=[Episode("quote-show", 1, 6, "Sixth", PartialDate(2023, 6, 1))])
+    opened.write(lambda snap, now: (store.ChangeSet.of(extra), None))
+    after = bucket_files(db_path)
+    ours = f"episodes-{layout.episode_bucket_of('quote-show'):02d}."
+    kept = {name: blob for name, blob in before.items() if not name.startswith(ours)}
+    assert {name: blob for name, blob in after.items() if not name.startswith(ours)} == kept
+    assert [name for name in after if name.startswith(ours)] != [
+        name for name in before if name.startswith(ours)
+    ]
+    reopened = store.Store.open(db_path, now=NOW_DT)
+    assert [e.number for e in reopened.episodes("quote-show", 1)] == [1, 2, 3, 4, 5, 6]
+    found = reopened.snapshot.airing_episodes("2023-05-31", counts={("quote-show", 1): 6})
+    assert [e.number for e in found[("quote-show", 1)]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_damaged_bucket_is_refused_and_left_as_it_was(db_path: Path) -> None:
+    seeded(db_path)
+    folder = db_path.with_name(db_path.name + ".news")
+    (name,) = bucket_files(db_path)
+    path = folder / name
+    path.write_bytes(path.read_bytes().replace(b'"number":3', b'"number":9'))
+    damaged = path.read_bytes()
+    opened = store.Store.open(db_path, now=NOW_DT)
+    with pytest.raises(DatabaseError, match="is damaged"):
+        opened.episodes("heartstopper")
+    assert path.read_bytes() == damaged

@@ -38,7 +38,11 @@ def manifest(path: Path) -> dict[str, Any]:
 
 def named(path: Path) -> set[str]:
     doc = manifest(path)
-    return {entry["file"] for group in ("parts", "ids") for entry in doc[group].values()}
+    return {
+        entry["file"]
+        for group in ("parts", "ids", "episodes")
+        for entry in doc.get(group, {}).values()
+    }
 
 
 def big(tmp: Path, count: int) -> Path:
@@ -138,7 +142,11 @@ def test_a_reader_keeps_reading_what_it_read_while_writers_commit(tmp_path: Path
 
 def _files_of(opened: store.Store) -> set[str]:
     doc = opened.snapshot._loaded.news.manifest
-    return {entry["file"] for group in ("parts", "ids") for entry in doc[group].values()}
+    return {
+        entry["file"]
+        for group in ("parts", "ids", "episodes")
+        for entry in doc.get(group, {}).values()
+    }
 
 
 def test_a_crash_before_the_commit_leaves_the_old_database_and_garbage_the_next_write_removes(
@@ -206,7 +214,7 @@ def test_a_single_file_database_reads_as_it_is_and_is_parted_by_its_first_write(
     assert invoke.db.read_bytes() == single  # reading changes nothing
     assert not news_dir(invoke.db).exists()
     ok(invoke("add", "news", "heartstopper", "--headline", "First write"))
-    assert json.loads(invoke.db.read_bytes())["state"]["1"]["schema_version"] == 7
+    assert json.loads(invoke.db.read_bytes())["state"]["1"]["schema_version"] == 8
     assert b'"announcements"' not in invoke.db.read_bytes()
     items = json.loads(ok(invoke("news", "--peek", "--json")).stdout)["announcements"]
     before = json.loads(shown)["announcements"]

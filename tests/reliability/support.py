@@ -190,8 +190,9 @@ def _load(path: Path, data: bytes) -> dict[str, Any]:
     if isinstance(manifest, dict) and manifest.get("layout") == "parts":
         folder = path.with_name(path.name + ".news")
         news: dict[str, Any] = {}
-        for group in ("parts", "ids"):
-            for entry in manifest[group].values():
+        episodes: dict[str, Any] = {}
+        for group in ("parts", "ids", "episodes"):
+            for entry in manifest.get(group, {}).values():
                 blob = (folder / entry["file"]).read_bytes()
                 if (len(blob), zlib.crc32(blob)) != (entry["bytes"], entry["crc32"]):
                     raise Corrupt(f"{path}: news file {entry['file']} is not the one named")
@@ -201,7 +202,12 @@ def _load(path: Path, data: bytes) -> dict[str, Any]:
                     raise Corrupt(f"{path}: news file {entry['file']}: {err}") from None
                 if group == "parts":
                     news.update(table["announcements"])
+                elif group == "episodes":
+                    for doc in table["episodes"].values():
+                        episodes[str(len(episodes) + 1)] = doc
         raw["announcements"] = dict(sorted(news.items(), key=lambda pair: int(pair[0])))
+        if "episodes" in manifest:
+            raw["episodes"] = episodes
     for table in ("shows", "seasons", "credits", "announcements"):
         if not isinstance(raw.get(table), dict):
             raise Corrupt(f"{path}: no {table} table")

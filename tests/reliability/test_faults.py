@@ -186,8 +186,8 @@ def _files(db: Path) -> Files:
         manifest = {}
     folder = db.with_name(db.name + ".news")
     if manifest.get("layout") == "parts":
-        for group in ("parts", "ids"):
-            for entry in manifest[group].values():
+        for group in ("parts", "ids", "episodes"):
+            for entry in manifest.get(group, {}).values():
                 path = folder / entry["file"]
                 named[entry["file"]] = path.read_bytes() if path.exists() else b"MISSING"
     return head, reading.read_bytes() if reading.exists() else b"", tuple(sorted(named.items()))

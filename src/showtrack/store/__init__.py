@@ -100,7 +100,22 @@ class Snapshot:
         value = self._state().get("last_seq") or 0
         return value if isinstance(value, int) else 0
 
+    def _buckets(self) -> layout.PartedNews | None:
+        """The news files, when the episodes are kept in buckets among them."""
+        news = self._loaded.news
+        return news if isinstance(news, layout.PartedNews) and news.episodes_bucketed else None
+
     def _docs(self, table: str) -> dict[str, Any]:
+        buckets = self._buckets() if table == "episodes" else None
+        if buckets is not None:
+            if "episode docs" not in self._cache:
+                self._cache["episode docs"] = {
+                    f"{index}.{key}": doc
+                    for index in range(layout.EPISODE_BUCKETS)
+                    for key, doc in buckets.episode_table(index).items()
+                }
+            merged: dict[str, Any] = self._cache["episode docs"]
+            return merged
         docs = self._loaded.table(table)
         if not isinstance(docs, dict) or not all(isinstance(doc, dict) for doc in docs.values()):
             raise DatabaseError(f"{self.path} is damaged: table {table!r} is not a set of records.")
@@ -193,9 +208,15 @@ class Snapshot:
                 if (show is None or e.show == show) and (season is None or e.season == season)
             ]
         else:
+            buckets = self._buckets()
+            if buckets is not None:  # only the show's own bucket is read
+                index = layout.episode_bucket_of(show)
+                source = {f"{index}.{k}": d for k, d in buckets.episode_table(index).items()}
+            else:
+                source = self._docs("episodes")
             docs = [
                 (doc_id, doc)
-                for doc_id, doc in self._docs("episodes").items()
+                for doc_id, doc in source.items()
                 if doc.get("show") == show and (season is None or doc.get("season") == season)
             ]
             found = self._build("episodes", docs)
@@ -222,6 +243,9 @@ class Snapshot:
         count in ``counts``) fewer episodes listed than it will have: the seasons that
         are still to come or still airing, by (show, season). The other seasons'
         records are only glanced at (their ``airs`` and ``number``), never built."""
+        buckets = self._buckets()
+        if buckets is not None:
+            return self._airing_from_buckets(buckets, from_day, show, counts)
         wanted: set[tuple[Any, Any]] = set()
         listed: dict[tuple[Any, Any], int] = {}
         docs = self._docs("episodes")
@@ -244,6 +268,34 @@ class Snapshot:
             for doc_id, doc in docs.items()
             if (doc.get("show"), doc.get("season")) in wanted
         ]
+        return self._airing_built(picked)
+
+    def _airing_from_buckets(
+        self,
+        buckets: layout.PartedNews,
+        from_day: str,
+        show: str | None,
+        counts: dict[tuple[str, int], int] | None,
+    ) -> dict[tuple[str, int], list[Episode]]:
+        """``airing_episodes`` from the manifest's facts about each season (its last
+        possible air day, an undated episode, its highest number): only the buckets
+        holding a wanted season are read, one at a time, keeping only those seasons."""
+        wanted: dict[int, set[tuple[str, int]]] = {}
+        for key, (latest, undated, top, index) in buckets.seasons_listed().items():
+            if show is not None and key[0] != show:
+                continue
+            still = undated or (latest is not None and latest >= from_day)
+            fewer = counts is not None and key in counts and top < counts[key]
+            if still or fewer:
+                wanted.setdefault(index, set()).add(key)
+        picked: list[tuple[str, Any]] = []
+        for index in sorted(wanted):
+            keys = wanted[index]
+            picked.extend(
+                (f"{index}.{doc_id}", doc)
+                for doc_id, doc in buckets.episode_table(index).items()
+                if (doc.get("show"), doc.get("season")) in keys
+            )
         return self._airing_built(picked)
 
     def _airing_built(self, picked: list[tuple[str, Any]]) -> dict[tuple[str, int], list[Episode]]:
@@ -739,7 +791,7 @@ def _write_parted(
     durable.atomic_write(durable.real(path), layout.encode_head(head, episodes))
     named = {
         entry["file"]
-        for group in ("parts", "ids")
+        for group in ("parts", "ids", "episodes")
         for entry in head["state"]["1"]["news"].get(group, {}).values()
     }
     for item in folder.iterdir():
@@ -775,8 +827,8 @@ def _read(path: Path) -> Snapshot:
             added = {"feeds": 2, "episodes": 6}  # tables an older file does not have yet
             if not (version < added.get(table, 0) and table not in loaded.head):
                 raise DatabaseError(f"{path} is damaged: table {table!r} is not a set of records.")
-    if version in (SCHEMA_VERSION, migrations.SINGLE_FILE):
-        return Snapshot(path, loaded)  # a single-file database is parted by its first write
+    if version == SCHEMA_VERSION or version in migrations.LAYOUT_ONLY:
+        return Snapshot(path, loaded)  # an older layout is rewritten by the first write
     raw = dict(loaded.full_head())
     raw["announcements"] = loaded.news.table()
     try:
@@ -825,18 +877,15 @@ def _apply(
     from tinydb import TinyDB
 
     loaded = snapshot._loaded
-    touched = {TABLE_OF[type(record)] for record in (*changes.put, *changes.deleted)}
-    copied = (
-        loaded.episodes_raw if "episodes" not in touched and loaded.episodes_trusted() else None
-    )
-    head = dict(loaded.head if copied is not None else loaded.full_head())
+    buckets = snapshot._buckets()
+    head = dict(loaded.head if buckets is not None else loaded.full_head())
     for table in HEAD:
-        if table == "episodes" and copied is not None:
-            continue  # what showtrack wrote, unchanged: copied as it is, unparsed
-        snapshot._all(table)  # checked before it is rewritten
+        if table != "episodes":
+            snapshot._all(table)  # checked before it is rewritten
         head.setdefault(table, {})
     snapshot.check_zones()
     state = dict(head["state"]["1"])
+    state.pop("episodes_table", None)
     head["state"] = {**head["state"], "1": state}
     db: Any = TinyDB(head, storage=_memory_storage())
     by_table: dict[str, tuple[list[Record], list[Record]]] = {}
@@ -844,6 +893,7 @@ def _apply(
         by_table.setdefault(TABLE_OF[type(record)], ([], []))[0].append(record)
     for record in changes.deleted:
         by_table.setdefault(TABLE_OF[type(record)], ([], []))[1].append(record)
+    episode_changes = by_table.pop("episodes", ([], []))
     for name, (puts, deletes) in by_table.items():
         docs = db.storage.raw[name]
         ids = {codec.raw_key(name, doc): int(doc_id) for doc_id, doc in docs.items()}
@@ -866,18 +916,105 @@ def _apply(
         if insert:
             table.insert_multiple(insert)
     head = db.storage.raw
-    episodes = bytes(copied) if copied is not None else layout.dumps(head.pop("episodes", {}))
-    head.pop("episodes", None)
-    state["episodes_table"] = layout.fingerprint(episodes)
-    files, manifest, seqs = _news_files(snapshot, changes, now, guard, state)
+    head["episodes"] = {}  # kept, empty, for TinyDB: the episodes live in their buckets
+    old = loaded.news.manifest if isinstance(loaded.news, layout.PartedNews) else {}
+    generation = int(old.get("generation") or 0) + 1
+    files, manifest, seqs = _news_files(snapshot, changes, now, guard, state, generation)
+    episode_files, episode_entries = _episode_files(snapshot, *episode_changes, generation)
+    files.update(episode_files)
+    manifest = {**manifest, "episodes": episode_entries}
+    if files:
+        manifest["generation"] = generation
     state["news"] = manifest
     state["schema_version"] = SCHEMA_VERSION
     head["state"] = {**head["state"], "1": state}
-    return head, episodes, files, seqs
+    return head, b"{}", files, seqs
+
+
+def _season_facts(table: dict[str, Any]) -> dict[str, list[Any]]:
+    """Per season of a bucket: the last day an episode could air, whether one is
+    undated, the highest number (what countdown decides from without reading it)."""
+    facts: dict[str, list[Any]] = {}
+    for doc in table.values():
+        name = f"{doc['show']}\t{doc['season']}"
+        fact = facts.setdefault(name, [None, False, 0])
+        airs = doc.get("airs")
+        if not isinstance(airs, str) or not airs:
+            fact[1] = True
+        else:
+            day = airs + "-12-31" if len(airs) == 4 else airs + "-31" if len(airs) == 7 else airs[:10]
+            fact[0] = day if fact[0] is None or day > fact[0] else fact[0]
+        number = doc.get("number")
+        if isinstance(number, int) and number > fact[2]:
+            fact[2] = number
+    return dict(sorted(facts.items()))
+
+
+def _episode_files(
+    snapshot: Snapshot, puts: list[Record], deletes: list[Record], generation: int
+) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The episode buckets a commit writes, and the manifest's entries for all of them.
+
+    Only the buckets of the shows whose episodes change are read, checked and
+    rewritten; a database that still keeps its episodes in its own file (schema 7 and
+    before) has them all moved to buckets by its first write."""
+    buckets = snapshot._buckets()
+    tables: dict[int, dict[str, Any]] = {}
+    if buckets is not None:
+        entries: dict[str, Any] = dict(buckets.entries("episodes"))
+        for index in sorted({layout.episode_bucket_of(r.show) for r in (*puts, *deletes)}):  # type: ignore[union-attr]
+            table = buckets.episode_table(index)
+            snapshot._build("episodes", [(f"{index}.{k}", d) for k, d in table.items()])
+            tables[index] = table
+    else:
+        entries = {}
+        snapshot._all("episodes")  # checked before it is moved
+        for doc in snapshot._loaded.table("episodes").values():
+            table = tables.setdefault(layout.episode_bucket_of(str(doc["show"])), {})
+            table[str(len(table) + 1)] = doc
+    for record in (*deletes, *puts):
+        index = layout.episode_bucket_of(record.show)  # type: ignore[union-attr]
+        tables.setdefault(index, {})
+    for index, table in tables.items():
+        ids = {codec.raw_key("episodes", doc): key for key, doc in table.items()}
+        for record in deletes:
+            if layout.episode_bucket_of(record.show) == index and record.key in ids:  # type: ignore[union-attr]
+                del table[ids.pop(record.key)]
+        for record in puts:
+            if layout.episode_bucket_of(record.show) != index:  # type: ignore[union-attr]
+                continue
+            doc = codec.to_doc(record)
+            if record.key in ids:
+                table[ids[record.key]] = doc
+            else:
+                key = str(max(map(int, table), default=0) + 1)
+                table[key] = doc
+                ids[record.key] = key
+    files: dict[str, bytes] = {}
+    for index in sorted(tables):
+        table = tables[index]
+        if not table:
+            entries.pop(str(index), None)
+            continue
+        data = layout.encode_episodes(table)
+        name = f"episodes-{index:02d}.g{generation}.json"
+        entries[str(index)] = {
+            "file": name,
+            **layout.fingerprint(data),
+            "count": len(table),
+            "seasons": _season_facts(table),
+        }
+        files[name] = data
+    return files, dict(sorted(entries.items(), key=lambda pair: int(pair[0])))
 
 
 def _news_files(
-    snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int, state: dict[str, Any]
+    snapshot: Snapshot,
+    changes: ChangeSet,
+    now: datetime,
+    guard: int,
+    state: dict[str, Any],
+    generation: int,
 ) -> tuple[dict[str, bytes], dict[str, Any], dict[str, int]]:
     """The news files a commit writes (name -> bytes), the manifest naming every news
     file after it, and the seqs given to new announcements.
@@ -890,7 +1027,7 @@ def _news_files(
     parted = isinstance(news, layout.PartedNews)
     old: dict[str, Any] = news.manifest if isinstance(news, layout.PartedNews) else {}
     if parted and not changes.touches_news:
-        return {}, old, {}
+        return {}, dict(old), {}
     parts: dict[int, dict[str, Any]] = {}
     buckets: dict[int, dict[int, str]] = {}
     touched_parts: set[int] = set()
@@ -977,7 +1114,6 @@ def _news_files(
         next_seq += 1
     if seqs:
         state["last_seq"] = next_seq - 1
-    generation = int(old.get("generation") or 0) + 1
     entries = {
         "parts": dict(old.get("parts") or {}),
         "ids": dict(old.get("ids") or {}),

@@ -572,10 +572,17 @@ class Moved(Exception):
     """A file the manifest names is gone: a writer committed since; read again."""
 
 
+EPISODE_BUCKETS = 64
+
+
+def episode_bucket_of(show: str) -> int:
+    return zlib.crc32(show.encode("utf-8", "surrogatepass")) % EPISODE_BUCKETS
+
+
 def _entry_files(manifest: Raw) -> list[tuple[str, str, Raw]]:
     found = []
-    for group in ("parts", "ids"):
-        entries = manifest.get(group)
+    for group in ("parts", "ids", "episodes"):
+        entries = manifest.get(group, {} if group == "episodes" else None)
         if not isinstance(entries, dict):
             raise ValueError(group)
         for key, entry in entries.items():
@@ -668,7 +675,7 @@ class PartedNews:
                 f"{where} is damaged: it is not the file the database {self.path.name} "
                 "names (its length or checksum differ). It was left untouched."
             )
-        prefix = b'{"announcements":' if group == "parts" else b'{"ids":'
+        prefix = {"parts": b'{"announcements":', "ids": b'{"ids":', "episodes": b'{"episodes":'}[group]
         if not data.startswith(prefix) or not data.endswith(b"}"):
             raise DatabaseError(f"{where} is damaged: it is not a showtrack news file.")
         view = memoryview(data)[len(prefix) : len(data) - 1]
@@ -746,6 +753,33 @@ class PartedNews:
             self._cache[("bucket", key)] = cached
         return cached
 
+    @property
+    def episodes_bucketed(self) -> bool:
+        """The episodes live in buckets of their own (by show), not in the database file."""
+        return "episodes" in self.manifest
+
+    def episode_table(self, index: int) -> dict[str, Any]:
+        """One bucket of episodes (parsed afresh: callers keep only what they need)."""
+        key = str(index)
+        if key not in self.entries("episodes"):
+            return {}
+        where = news_dir(self.path) / self.entries("episodes")[key]["file"]
+        table = parse(where, self._bytes("episodes", key))
+        self._cache.pop(("episodes", key), None)
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise DatabaseError(f"{where} is damaged: table 'episodes' is not a set of records.")
+        return table
+
+    def seasons_listed(self) -> dict[tuple[str, int], tuple[str | None, bool, int, int]]:
+        """Per season, from the manifest: the last day any episode could air (None:
+        none dated), whether one is undated, the highest number, and its bucket."""
+        found: dict[tuple[str, int], tuple[str | None, bool, int, int]] = {}
+        for key, entry in self.entries("episodes").items():
+            for name, (latest, undated, top) in (entry.get("seasons") or {}).items():
+                show, _, season = name.rpartition("\t")
+                found[(show, int(season))] = (latest, bool(undated), int(top or 0), int(key))
+        return found
+
     def seqs_of(self, ids: Any) -> dict[str, int]:
         """The seqs of the announcements with these ids (those that exist)."""
         found: dict[str, int] = {}
@@ -783,6 +817,10 @@ def _allow_open_files(count: int) -> None:
 
 def encode_part(table: dict[str, Any]) -> bytes:
     return b'{"announcements":' + dumps(table) + b"}"
+
+
+def encode_episodes(table: dict[str, Any]) -> bytes:
+    return b'{"episodes":' + dumps(table) + b"}"
 
 
 def encode_bucket(ids: dict[int, str]) -> bytes:

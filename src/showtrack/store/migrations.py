@@ -16,10 +16,13 @@ from typing import Any
 from showtrack.errors import DatabaseError
 from showtrack.models import Check, Checks, name_key
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: The last schema of the single-file layout: it is read as it is, and written in the
 #: parted layout (schema 7) by its first write.
 SINGLE_FILE = 6
+#: Older layouts of the same records, read as they are and rewritten by the first
+#: write: 6 (one file), 7 (the news parted, the episodes in the database file).
+LAYOUT_ONLY = (6, 7)
 
 Raw = dict[str, Any]
 
@@ -172,6 +175,12 @@ def m007_parted(raw: Raw) -> Checks | None:
     return None
 
 
+def m008_episode_buckets(raw: Raw) -> Checks | None:
+    """The episodes move to buckets by show beside the news. The records do not change:
+    the store writes the new layout."""
+    return None
+
+
 MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m001_initial,
     m002_feeds,
@@ -180,6 +189,7 @@ MIGRATIONS: list[Callable[[Raw], Checks | None]] = [
     m005_main_cast,
     m006_episodes,
     m007_parted,
+    m008_episode_buckets,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
