@@ -945,7 +945,9 @@ def _season_facts(table: dict[str, Any]) -> dict[str, list[Any]]:
         if not isinstance(airs, str) or not airs:
             fact[1] = True
         else:
-            day = airs + "-12-31" if len(airs) == 4 else airs + "-31" if len(airs) == 7 else airs[:10]
+            day = (
+                airs + "-12-31" if len(airs) == 4 else airs + "-31" if len(airs) == 7 else airs[:10]
+            )
             fact[0] = day if fact[0] is None or day > fact[0] else fact[0]
         number = doc.get("number")
         if isinstance(number, int) and number > fact[2]:

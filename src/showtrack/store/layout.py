@@ -568,6 +568,9 @@ def is_parted(head: Raw) -> bool:
     return isinstance(manifest, dict) and manifest.get("layout") == PARTED
 
 
+_PREFIX = {"parts": b'{"announcements":', "ids": b'{"ids":', "episodes": b'{"episodes":'}
+
+
 class Moved(Exception):
     """A file the manifest names is gone: a writer committed since; read again."""
 
@@ -675,7 +678,7 @@ class PartedNews:
                 f"{where} is damaged: it is not the file the database {self.path.name} "
                 "names (its length or checksum differ). It was left untouched."
             )
-        prefix = {"parts": b'{"announcements":', "ids": b'{"ids":', "episodes": b'{"episodes":'}[group]
+        prefix = _PREFIX[group]
         if not data.startswith(prefix) or not data.endswith(b"}"):
             raise DatabaseError(f"{where} is damaged: it is not a showtrack news file.")
         view = memoryview(data)[len(prefix) : len(data) - 1]
