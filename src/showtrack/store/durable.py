@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,30 @@ def atomic_write(
             os.unlink(temp)
         raise
     fsync_folder(folder)
+
+
+def read_small_json(
+    path: Path, what: str, limit: int, damaged: Callable[[Path, str], ShowtrackError]
+) -> Any:
+    """A small JSON file of a database (its reading state, its targets), or None when
+    there is none; ``damaged(path, problem)`` is raised for one too large or not JSON."""
+    try:
+        fd = open_regular(path, what)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as err:
+            raise DatabaseError(f"Can't read {path}: {err.strerror or err}.") from None
+    if len(data) > limit:
+        raise damaged(path, "it is far too large")
+    import json
+
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise damaged(path, "it is not valid JSON") from None
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -12,7 +12,6 @@ behind a check made before the restore.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,23 +40,9 @@ def read(database: Path, database_id: str) -> Checks:
     """The checks recorded for the database with ``database_id`` (none if the file
     is missing or belongs to another database)."""
     path = path_for(database)
-    try:
-        fd = durable.open_regular(path, "a reading-state")
-    except FileNotFoundError:
+    doc = durable.read_small_json(path, "a reading-state", LIMIT, _damaged)
+    if doc is None:
         return Checks()
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(LIMIT + 1)
-        except OSError as err:
-            raise DatabaseError(f"Can't read {path}: {err.strerror or err}.") from None
-    if len(data) > LIMIT:
-        raise _damaged(path, "it is far too large")
-    import json
-
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _damaged(path, "it is not valid JSON") from None
     return _checks(path, doc, database_id)
 
 

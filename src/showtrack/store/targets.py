@@ -12,7 +12,6 @@ every file of a database: under the database's lock, atomically.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -53,23 +52,9 @@ def read(database: Path, database_id: str) -> Targets:
     """The targets (none if the file is missing), with the cursors and reminders
     that belong to the database with ``database_id``."""
     path = path_for(database)
-    try:
-        fd = durable.open_regular(path, "a notification targets")
-    except FileNotFoundError:
+    doc = durable.read_small_json(path, "a notification targets", LIMIT, _damaged)
+    if doc is None:
         return Targets()
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            data = handle.read(LIMIT + 1)
-        except OSError as err:
-            raise DatabaseError(f"Can't read {path}: {err.strerror or err}.") from None
-    if len(data) > LIMIT:
-        raise _damaged(path, "it is far too large")
-    import json
-
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _damaged(path, "it is not valid JSON") from None
     return _targets(path, doc, database_id)
 
 
