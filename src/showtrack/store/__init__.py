@@ -442,16 +442,23 @@ class Snapshot:
         return {item.id: item for item in self._news_models(docs)}
 
 
-def _still_to_air(airs: Any, from_day: str) -> bool:
-    """Whether a stored ``airs`` (ISO text at its precision) may fall on or after the
-    ISO day ``from_day``: undated, or its last possible day is not before it."""
+def _last_air_day(airs: Any) -> str | None:
+    """The last ISO day a stored ``airs`` (ISO text at its precision) could fall on,
+    in a form that compares with ISO days (a month ends on '-31'); None if undated."""
     if not isinstance(airs, str) or not airs:
-        return True
+        return None
     if len(airs) == 4:  # a year
-        return airs + "-12-31" >= from_day
+        return airs + "-12-31"
     if len(airs) == 7:  # a month: any day of it
-        return airs + "-31" >= from_day
-    return airs[:10] >= from_day
+        return airs + "-31"
+    return airs[:10]
+
+
+def _still_to_air(airs: Any, from_day: str) -> bool:
+    """Whether a stored ``airs`` may fall on or after the ISO day ``from_day``:
+    undated, or its last possible day is not before it."""
+    day = _last_air_day(airs)
+    return day is None or day >= from_day
 
 
 def _problem(err: BaseException, where: str) -> str:
@@ -941,14 +948,11 @@ def _season_facts(table: dict[str, Any]) -> dict[str, list[Any]]:
     for doc in table.values():
         name = f"{doc['show']}\t{doc['season']}"
         fact = facts.setdefault(name, [None, False, 0])
-        airs = doc.get("airs")
-        if not isinstance(airs, str) or not airs:
+        day = _last_air_day(doc.get("airs"))
+        if day is None:
             fact[1] = True
-        else:
-            day = (
-                airs + "-12-31" if len(airs) == 4 else airs + "-31" if len(airs) == 7 else airs[:10]
-            )
-            fact[0] = day if fact[0] is None or day > fact[0] else fact[0]
+        elif fact[0] is None or day > fact[0]:
+            fact[0] = day
         number = doc.get("number")
         if isinstance(number, int) and number > fact[2]:
             fact[2] = number
