@@ -68,20 +68,6 @@ class Case:
         return max(self.rss_kb, default=0) / 1024
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A database with every file beside it that showtrack keeps (``<db>.*``)."""
-    for old in target.parent.glob(target.name + "*"):
-        shutil.rmtree(old) if old.is_dir() else old.unlink()
-    for item in source.parent.glob(source.name + "*"):
-        if item.name.endswith(".lock"):
-            continue
-        destination = target.with_name(target.name + item.name[len(source.name) :])
-        if item.is_dir():
-            shutil.copytree(item, destination)
-        else:
-            shutil.copyfile(item, destination)
-
-
 class Feeds:
     """A loopback feed server: every fetch of /SIZE.xml brings 10 new items."""
 
@@ -181,7 +167,7 @@ def main() -> int:
             subprocess.run([*ref, "build", str(files[size]), str(sqlite)], check=True)
             db = work / size / "showtrack.json"
             db.parent.mkdir()
-            copy_database(master, db)
+            runner.copy_db(master, db)
             scratch = work / "scratch" / size
             scratch.mkdir(parents=True)
             tag = f" ({size})"
@@ -244,7 +230,7 @@ def main() -> int:
                 if case.db is not None:
                     db = work / case.db / "showtrack.json"
                     if case.fresh:
-                        copy_database(masters[case.db], db)
+                        runner.copy_db(masters[case.db], db)
                         os.sync()
                     case_env["SHOWTRACK_DB"] = str(db)
                 elapsed, rss, code, text, _ = runner.run_once(argv, case_env, out)

@@ -21,12 +21,13 @@ found, and fetches every column a command would show.
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import sqlite3
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from floor import last_day as floor_last_day  # benchmarks/floor.py, beside this script
 
 SCHEMA = """
 CREATE TABLE shows (slug TEXT PRIMARY KEY, title TEXT, network TEXT, status TEXT,
@@ -56,13 +57,8 @@ def instant(text: str) -> datetime:
 
 
 def last_day(value: str | None) -> str | None:
-    if not value:
-        return None
-    if len(value) >= 10:
-        return value[:10]
-    year = int(value[:4])
-    month = int(value[5:7]) if len(value) >= 7 else 12
-    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    """floor.py's last possible day of a stored date, None when undated."""
+    return floor_last_day(value) or None
 
 
 def build(source: str, target: str) -> None:
