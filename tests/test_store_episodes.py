@@ -29,6 +29,19 @@ def bucket_files(path: Path) -> dict[str, bytes]:
     return {e["file"]: (folder / e["file"]).read_bytes() for e in manifest["episodes"].values()}
 
 
+def bucket_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The episode buckets read from now on, by number."""
+    read: list[int] = []
+    real = layout.PartedNews.episode_table
+
+    def counting(self: layout.PartedNews, index: int) -> Any:
+        read.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(layout.PartedNews, "episode_table", counting)
+    return read
+
+
 def test_the_episodes_live_in_buckets_by_show_beside_the_news(db_path: Path) -> None:
     seeded(db_path)
     data = db_path.read_bytes()
@@ -48,14 +61,7 @@ def test_commands_that_show_no_episode_never_read_a_bucket(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeded(db_path)
-    read: list[int] = []
-    real = layout.PartedNews.episode_table
-
-    def counting(self: layout.PartedNews, index: int) -> Any:
-        read.append(index)
-        return real(self, index)
-
-    monkeypatch.setattr(layout.PartedNews, "episode_table", counting)
+    read = bucket_reads(monkeypatch)
     snapshot = store.Store.open(db_path).snapshot
     assert [show.slug for show in snapshot.shows()] == ["heartstopper"]
     assert len(snapshot.credits("heartstopper")) == 19
@@ -223,14 +229,7 @@ def test_a_write_that_touches_no_episode_reads_and_writes_no_bucket(
 
     tricky_store(db_path)
     before = bucket_files(db_path)
-    read: list[int] = []
-    real = layout.PartedNews.episode_table
-
-    def counting(self: layout.PartedNews, index: int) -> Any:
-        read.append(index)
-        return real(self, index)
-
-    monkeypatch.setattr(layout.PartedNews, "episode_table", counting)
+    read = bucket_reads(monkeypatch)
     opened = store.Store.open(db_path, now=NOW_DT)
     news = Dataset(announcements=[Announcement("heartstopper", "other", "Unrelated news")])
     opened.write(lambda snap, now: (store.ChangeSet.of(news), None))
