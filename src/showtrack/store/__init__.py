@@ -746,9 +746,9 @@ class Store:
             guard = max(guard, targets.read(self.path, snapshot.database).highest_cursor())
         if snapshot.needs_save and snapshot.migrated_checks is not None:
             reading.write(self.path, snapshot.database, snapshot.migrated_checks)
-        head, episodes, files, seqs = _apply(snapshot, changes, now, guard)
+        head, files, seqs = _apply(snapshot, changes, now, guard)
         try:
-            _write_parted(self.path, head, episodes, files)
+            _write_parted(self.path, head, files)
         except OSError as err:
             self.snapshot = _read(self.path)
             raise DatabaseError(
@@ -759,27 +759,20 @@ class Store:
         if stamp == (0, 0, 0):
             self.snapshot = _read(self.path)
         else:
-            self.snapshot = _written(self.path, head, episodes, stamp)
+            self.snapshot = _written(self.path, head, stamp)
         return Commit(seqs, now)
 
 
-def _written(path: Path, head: dict[str, Any], episodes: bytes, stamp: layout.Stamp) -> Snapshot:
-    """The snapshot of what this process has just committed (its news files opened,
-    its episodes table parsed if it is asked for)."""
+def _written(path: Path, head: dict[str, Any], stamp: layout.Stamp) -> Snapshot:
+    """The snapshot of what this process has just committed (its news files opened)."""
     try:
         news = layout.PartedNews.open(path, head["state"]["1"]["news"])
     except layout.Moved:  # another writer has already replaced it
         return _read(path)
-
-    def parse_episodes() -> Any:
-        return layout.parse(path, episodes)
-
-    return Snapshot(path, layout.Loaded(head, news, stamp, parse_episodes, episodes))
+    return Snapshot(path, layout.Loaded(head, news, stamp))
 
 
-def _write_parted(
-    path: Path, head: dict[str, Any], episodes: bytes, files: dict[str, bytes]
-) -> None:
+def _write_parted(path: Path, head: dict[str, Any], files: dict[str, bytes]) -> None:
     """The commit of the parted layout (call it holding the lock).
 
     1. Each new news file is written under its own new name, fsynced, and the news
@@ -798,7 +791,7 @@ def _write_parted(
         durable.write_new(folder / name, data)
     if files:
         durable.fsync_folder(folder)
-    durable.atomic_write(durable.real(path), layout.encode_head(head, episodes))
+    durable.atomic_write(durable.real(path), layout.encode_head(head))
     named = {
         entry["file"]
         for group in ("parts", "ids", "episodes")
@@ -876,9 +869,9 @@ def _memory_storage() -> type[Any]:
 
 def _apply(
     snapshot: Snapshot, changes: ChangeSet, now: datetime, guard: int
-) -> tuple[dict[str, Any], bytes, dict[str, bytes], dict[str, int]]:
-    """The tables after ``changes``: (the tables but the episodes, the episodes table's
-    bytes, the news files to write, the seqs given).
+) -> tuple[dict[str, Any], dict[str, bytes], dict[str, int]]:
+    """The tables after ``changes``: (the database file's tables, the news and episode
+    files to write, the seqs given).
 
     Every table that is rewritten is checked first, so damage is never copied into
     a new file; a news table that is exactly what showtrack wrote (its fingerprint
@@ -895,7 +888,6 @@ def _apply(
         head.setdefault(table, {})
     snapshot.check_zones()
     state = dict(head["state"]["1"])
-    state.pop("episodes_table", None)
     head["state"] = {**head["state"], "1": state}
     db: Any = TinyDB(head, storage=_memory_storage())
     by_table: dict[str, tuple[list[Record], list[Record]]] = {}
@@ -938,7 +930,7 @@ def _apply(
     state["news"] = manifest
     state["schema_version"] = SCHEMA_VERSION
     head["state"] = {**head["state"], "1": state}
-    return head, b"{}", files, seqs
+    return head, files, seqs
 
 
 def _season_facts(table: dict[str, Any]) -> dict[str, list[Any]]:
@@ -1194,9 +1186,9 @@ def _create(
         news = raw.pop("announcements")
         empty = Snapshot(path, layout.Loaded(raw, layout.News(path, parsed=news), (0, 0, 0)))
         data = seed()
-        head, episodes, files, _ = _apply(empty, ChangeSet.of(data), now, 0)
+        head, files, _ = _apply(empty, ChangeSet.of(data), now, 0)
         try:
-            _write_parted(path, head, episodes, files)
+            _write_parted(path, head, files)
         except OSError as err:
             raise DatabaseError(
                 f"Can't create the database {path}: {err.strerror or err}."

@@ -304,7 +304,7 @@ class Loaded:
     """A file as read: its head tables parsed (the episodes table maybe only when
     first asked for), its news parsed or not, its stamp."""
 
-    __slots__ = ("_episodes", "episodes_raw", "head", "news", "stamp")
+    __slots__ = ("_episodes", "head", "news", "stamp")
 
     def __init__(
         self,
@@ -312,25 +312,11 @@ class Loaded:
         news: News | PartedNews,
         stamp: Stamp,
         episodes: Callable[[], Any] | None = None,
-        episodes_raw: bytes | memoryview | None = None,
     ) -> None:
         self.head = head
         self.news = news
         self.stamp = stamp
         self._episodes = episodes  # parses the episodes table, when it was skipped
-        self.episodes_raw = episodes_raw  # that table's bytes, while it is not parsed
-
-    def episodes_trusted(self) -> bool:
-        """The unparsed episodes table is byte for byte what showtrack wrote (its
-        length and CRC-32 are in the state record): checked when it was written."""
-        if self.episodes_raw is None or EPISODES in self.head:
-            return False
-        state = self.head.get("state", {}).get("1", {})
-        expected = state.get("episodes_table") if isinstance(state, dict) else None
-        return isinstance(expected, dict) and fingerprint(self.episodes_raw) == {
-            "bytes": expected.get("bytes"),
-            "crc32": expected.get("crc32"),
-        }
 
     def table(self, name: str) -> Any:
         """A head table; the episodes table is parsed on first use."""
@@ -368,7 +354,7 @@ def load(path: Path) -> Loaded:
     try:
         data, at = _read_head(handle)
         if at > 0 and _ends_whole(handle, info.st_size):
-            head, episodes, raw = _split_head(path, data[:at])
+            head, episodes = _split_head(path, data[:at])
             if head is not None:
                 read = functools.cache(_news_reader(path, handle, at + len(NEWS_KEY)))
                 state = head.get("state", {}).get("1", {})
@@ -385,7 +371,7 @@ def load(path: Path) -> Loaded:
                     return document.get(NEWS, {})
 
                 news = News(path, read=read, whole=whole, expected=expected)
-                return Loaded(head, news, stamp, episodes, raw)
+                return Loaded(head, news, stamp, episodes)
         handle.seek(len(data))
         data += handle.read()
     except OSError as err:
@@ -394,10 +380,10 @@ def load(path: Path) -> Loaded:
     handle.close()
     stripped = data.rstrip()
     if at < 0 and stripped.endswith(b"}"):  # the parted layout: no news in this file
-        head, episodes, raw = _split_head(path, stripped[:-1])
+        head, episodes = _split_head(path, stripped[:-1])
         if head is not None and is_parted(head):
             parted = PartedNews.open(path, head["state"]["1"]["news"])
-            return Loaded(head, parted, stamp, episodes, raw)
+            return Loaded(head, parted, stamp, episodes)
     whole = parse(path, data)
     if not isinstance(whole, dict):
         raise DatabaseError(
@@ -442,7 +428,7 @@ def _head_tables(data: bytes, without: str = "") -> Any:
     return head
 
 
-def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None, bytes | None]:
+def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None]:
     """The head tables, with the episodes table (written last in the head, before the
     news) left unparsed until a command asks for it: commands that show no episode
     never parse it. Any other layout is parsed whole."""
@@ -460,8 +446,8 @@ def _split_head(path: Path, data: bytes) -> tuple[Any, Callable[[], Any] | None,
                     )
                 return table
 
-            return head, episodes, raw
-    return _head_tables(data + b"}"), None, None
+            return head, episodes
+    return _head_tables(data + b"}"), None
 
 
 def _news_reader(path: Path, handle: Any, start: int) -> Callable[[], memoryview]:
@@ -830,8 +816,7 @@ def encode_bucket(ids: dict[int, str]) -> bytes:
     return b'{"ids":' + dumps({str(seq): {"id": ids[seq]} for seq in sorted(ids)}) + b"}"
 
 
-def encode_head(head: Raw, episodes: bytes | memoryview) -> list[bytes | memoryview]:
-    """The database file of the parted layout: every table but the news, the
-    episodes table (given as its bytes, which may be copied unparsed) last."""
-    tables = {key: value for key, value in _ordered_head(head).items() if key != EPISODES}
-    return [dumps(tables)[:-1], EPISODES_KEY[:-1], episodes, b"}"]
+def encode_head(head: Raw) -> list[bytes | memoryview]:
+    """The database file of the parted layout: every table but the news (and, since
+    schema 8, an empty episodes table: the episodes live in their buckets)."""
+    return [dumps(_ordered_head(head))]
