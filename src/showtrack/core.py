@@ -4,6 +4,7 @@ and the viewer's zone, and returns plain records.
 Nothing here prints, reads the clock, writes, or knows how the store keeps its files.
 """
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -630,20 +631,24 @@ def show_detail(
 # --- export and calendar -------------------------------------------------------------------
 
 
-def export_dataset(store: Snapshot, show: Show | None = None) -> Dataset:
-    """Everything stored (or one show's records), in the import format's terms, all of
-    it checked as an import would check it."""
+def export_dataset(
+    store: Snapshot, show: Show | None = None
+) -> tuple[Dataset, Iterator[Announcement]]:
+    """Everything stored (or one show's records) in the import format's terms, all of
+    it checked as an import would check it: the dataset without its news, and the
+    news as the store gives it, a part of the history at a time."""
     store.check_zones()
     slug = show.slug if show is not None else None
     shows = [show] if show is not None else store.shows()
-    return Dataset(
+    data = Dataset(
         shows=shows,
         seasons=store.seasons(slug),
         credits=store.credits(slug) if slug is not None else store.all_credits(),
-        announcements=store.announcements(slug),
+        announcements=[],
         feeds=[feed for feed in store.feeds(slug) if feed.show in {s.slug for s in shows}],
         episodes=store.episodes(slug),
     )
+    return data, store.each_announcement(slug)
 
 
 def calendar_events(
@@ -712,7 +717,7 @@ def calendar_events(
             if day.precision in ("day", "time"):
                 events.append(_episode_event(owner, season, day, group, spoilers=spoilers))
     if milestones or changes:
-        events.extend(_news_events(store, shows, milestones=milestones, changes=changes))
+        events.extend(_news_events(store, shows, slug, milestones=milestones, changes=changes))
     if from_day is not None:
         return [e for e in events if e.date.latest().isoformat() >= from_day], skipped
     if not events:
@@ -799,15 +804,18 @@ def _episode_event(
 
 
 def _news_events(
-    store: Snapshot, shows: dict[str, Show], *, milestones: bool, changes: bool
+    store: Snapshot, shows: dict[str, Show], slug: str | None, *, milestones: bool, changes: bool
 ) -> list["CalendarEvent"]:
-    """Announcements dated to the day: milestones, changes, or both, as asked."""
+    """Announcements dated to the day: milestones, changes, or both, as asked (one
+    pass over the news, whatever the number of shows)."""
     events = []
-    for slug, owner in shows.items():
-        for item in store.announcements(slug):
-            wanted = changes if item.kind == "change" else milestones
-            if wanted and item.date is not None and item.date.precision not in ("month", "year"):
-                events.append(_news_event(owner, item, item.date))
+    for item in store.each_announcement(slug):
+        owner = shows.get(item.show)
+        wanted = changes if item.kind == "change" else milestones
+        if owner is None or not wanted or item.date is None:
+            continue
+        if item.date.precision not in ("month", "year"):
+            events.append(_news_event(owner, item, item.date))
     return events
 
 

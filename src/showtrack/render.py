@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -91,6 +91,67 @@ def json_text(doc: dict[str, Any]) -> str:
 
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     return re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+class Streamed:
+    """A JSON array whose items come from an iterator, encoded one at a time by
+    ``json_pieces``; ``flat`` says the items hold no Streamed of their own."""
+
+    __slots__ = ("flat", "items")
+
+    def __init__(self, items: Iterable[Any], *, flat: bool = False) -> None:
+        self.items = items
+        self.flat = flat
+
+
+def json_pieces(doc: dict[str, Any]) -> Iterator[str]:
+    """What ``json_text(doc)`` gives, a piece at a time, a Streamed array read as it is
+    written: json.dumps's indented layout (each nested value is its own dumps with the
+    newlines indented; JSON text has no raw newline inside a string)."""
+    import json
+
+    unsafe = re.compile(JSON_UNSAFE)
+
+    def escaped(text: str) -> str:
+        return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+    def nested(value: Any, depth: int) -> str:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        return escaped(text.replace("\n", "\n" + "  " * depth) if depth else text)
+
+    def streams(value: Any) -> bool:
+        if isinstance(value, Streamed):
+            return True
+        if isinstance(value, dict):
+            return any(streams(item) for item in value.values())
+        if isinstance(value, list):
+            return any(streams(item) for item in value)
+        return False
+
+    def pieces(value: Any, depth: int, flat: bool = False) -> Iterator[str]:
+        if flat or not streams(value):
+            yield nested(value, depth)
+            return
+        inner = "\n" + "  " * (depth + 1)
+        if isinstance(value, dict):
+            opening, closing = "{", "}"
+            items: Iterable[Any] = value.items()
+        else:
+            opening, closing = "[", "]"
+            items = value.items if isinstance(value, Streamed) else value
+        flat_items = isinstance(value, Streamed) and value.flat
+        first = True
+        for item in items:
+            yield (opening if first else ",") + inner
+            first = False
+            if isinstance(value, dict):
+                key, item = item
+                yield escaped(json.dumps(key, ensure_ascii=False)) + ": "
+            yield from pieces(item, depth + 1, flat_items)
+        yield opening + closing if first else "\n" + "  " * depth + closing
+
+    yield from pieces(doc, 0)
+    yield "\n"
 
 
 def emit_json(doc: dict[str, Any]) -> None:

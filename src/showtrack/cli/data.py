@@ -2,6 +2,7 @@
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,14 +59,16 @@ def import_command(
         render.emit(render.merge_view(doc))
 
 
-def write_output(output: Path | None, data: bytes, store: "Store") -> None:
+def write_output(output: Path | None, data: bytes | Iterable[bytes], store: "Store") -> None:
     """To stdout (no -o, or -o -), or atomically to a regular file that is not one
-    of the database's own files."""
+    of the database's own files; ``data`` is bytes, or blocks of them as they come."""
     from showtrack.store import durable
 
+    blocks = [data] if isinstance(data, bytes) else data
     if output is None or str(output) == "-":
         try:
-            sys.stdout.buffer.write(data)
+            for block in blocks:
+                sys.stdout.buffer.write(block)
             sys.stdout.flush()
         except BrokenPipeError:
             raise
@@ -78,7 +81,7 @@ def write_output(output: Path | None, data: bytes, store: "Store") -> None:
         return
     durable.check_output(output, store.path, store.files())
     try:
-        durable.atomic_write(output, [data])
+        durable.atomic_write(output, blocks)
     except OSError as err:
         raise ShowtrackError(f"Can't write {output}: {err.strerror or err}.") from None
 
@@ -101,12 +104,26 @@ def export_command(
 
     Example: showtrack export heartstopper -o heartstopper.json
     """
-    from showtrack.sources.jsonfile import to_document
+    from showtrack.sources.jsonfile import streamed_document
 
     run = run_for(ctx)
     found = core.find_show(run.db, show) if show is not None else None
-    doc = to_document(core.export_dataset(run.db, found))
-    write_output(output, render.json_text(doc).encode("utf-8"), run.store)
+    doc = streamed_document(*core.export_dataset(run.db, found))
+    write_output(output, _batched(render.json_pieces(doc)), run.store)
+
+
+def _batched(pieces: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """Pieces of text as UTF-8 in blocks of about ``size`` bytes (few writes)."""
+    block: list[str] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block).encode("utf-8")
+            block, length = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")
 
 
 calendar_cli = sub_typer()

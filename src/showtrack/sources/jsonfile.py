@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from showtrack.dates import PartialDate, iso_or_none, parse_partial, zone
@@ -449,28 +449,66 @@ def to_document(data: Dataset) -> dict[str, Any]:
     """The import-format document for a dataset, sorted and stable. Credits keep the
     source's billing: the main cast first, then by season, each in its ``order`` and
     else as they were stored (which is the order of the pack they came from)."""
-    owned: dict[str, tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]] = {
-        show.slug: ([], [], [], [], []) for show in data.shows
-    }  # one pass over each table, not one per show
-    tables: tuple[list[Any], ...] = (
-        data.seasons,
-        data.credits,
-        data.announcements,
-        data.feeds,
-        data.episodes,
+    news: dict[str, list[Announcement]] = {}
+    for item in data.announcements:
+        news.setdefault(item.show, []).append(item)
+    records = _show_records(
+        data,
+        lambda slug: [_exported_news(a) for a in sorted(news.get(slug, []), key=_news_order)],
     )
+    return {"format": FORMAT, "shows": list(records)}
+
+
+def streamed_document(data: Dataset, news: Iterable[Announcement]) -> dict[str, Any]:
+    """``to_document`` of ``data`` with the announcements ``news`` (data's own are
+    ignored), for ``render.json_pieces`` to write as it reads: the news is sorted
+    by show with ``spill``, so memory holds a run of it, never all of it. Every
+    announcement is read (and checked) here, before the first piece is written."""
+    from showtrack.render import Streamed
+    from showtrack.spill import sorted_spilling
+
+    ordered = sorted_spilling(
+        ((item.show, _news_order(item)), (item.show, _exported_news(item))) for item in news
+    )
+    first = next(ordered, None)  # reads (and checks) all the news now, before any output
+    ahead: list[tuple[str, dict[str, Any]]] = [] if first is None else [first]
+
+    def own(slug: str) -> Iterator[dict[str, Any]]:
+        while True:
+            if not ahead:
+                following = next(ordered, None)
+                if following is None:
+                    return
+                ahead.append(following)
+            owner, record = ahead[0]
+            if owner > slug:  # a later show's (shows and news share the slug order)
+                return
+            ahead.pop()
+            if owner == slug:  # (news of a show not in data is left out, as to_document does)
+                yield record
+
+    records = _show_records(data, lambda slug: Streamed(own(slug), flat=True))
+    return {"format": FORMAT, "shows": Streamed(records)}
+
+
+def _news_order(item: Announcement) -> tuple[bool, Any, str]:
+    return (item.date is None, item.date.sort_key() if item.date else (), item.id)
+
+
+def _show_records(data: Dataset, news: Callable[[str], Any]) -> Iterator[dict[str, Any]]:
+    """Each show's record, by slug, its announcements what ``news(slug)`` gives."""
+    owned: dict[str, tuple[list[Any], list[Any], list[Any], list[Any]]] = {
+        show.slug: ([], [], [], []) for show in data.shows
+    }  # one pass over each table, not one per show
+    tables: tuple[list[Any], ...] = (data.seasons, data.credits, data.feeds, data.episodes)
     for index, table in enumerate(tables):
         for item in table:
-            owned.setdefault(item.show, ([], [], [], [], []))[index].append(item)
-    shows = []
+            owned.setdefault(item.show, ([], [], [], []))[index].append(item)
     for show in sorted(data.shows, key=lambda item: item.slug):
         record = _drop_none(show.to_dict())
-        own_seasons, own_credits, own_news, own_feeds, own_episodes = owned[show.slug]
+        own_seasons, own_credits, own_feeds, own_episodes = owned[show.slug]
         seasons = sorted(own_seasons, key=lambda s: s.number)
         credits = sorted(own_credits, key=_billing)
-        news = sorted(
-            own_news, key=lambda a: (a.date is None, a.date.sort_key() if a.date else (), a.id)
-        )
         record["seasons"] = [_without(_drop_none(s.to_dict()), "show") for s in seasons]
         record["credits"] = [_without(_drop_none(c.to_dict()), "show") for c in credits]
         if own_episodes:
@@ -478,14 +516,13 @@ def to_document(data: Dataset) -> dict[str, Any]:
                 _without(_drop_none(e.to_dict()), "show")
                 for e in sorted(own_episodes, key=episode_order)
             ]
-        record["announcements"] = [_exported_news(item) for item in news]
+        record["announcements"] = news(show.slug)
         if own_feeds:
             record["feeds"] = [
                 {"url": feed.url, **({"match": list(feed.words)} if feed.words else {})}
                 for feed in own_feeds
             ]
-        shows.append(record)
-    return {"format": FORMAT, "shows": shows}
+        yield record
 
 
 def _billing(credit: Credit) -> tuple[bool, int, bool, int]:

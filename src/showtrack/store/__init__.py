@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -342,29 +342,31 @@ class Snapshot:
             items = [item for item in items if item.date is not None]
         return items
 
+    def each_announcement(self, show: str | None = None) -> Iterator[Announcement]:
+        """Every announcement (of ``show``) in commit order, built and checked a part at
+        a time: a scan of the whole history holds one part of it, not all of it. (Each
+        id is the id index's own there, which is what keeps ids unique.)"""
+        news = self._loaded.news
+        if not isinstance(news, layout.PartedNews) or "announcements" in self._cache:
+            yield from self._all_news(show)
+            return
+        for table in news.tables():
+            yield from self._news_models(_of_show(table, show), keyed=True)
+
     def _all_news(self, show: str | None) -> list[Announcement]:
         """Every announcement (of ``show``: only its records are built and checked)."""
         news = self._loaded.news
         if "announcements" not in self._cache and isinstance(news, layout.PartedNews):
-            docs = [
-                (key, doc)
-                for table in news.tables()
-                for key, doc in table.items()
-                if show is None or not isinstance(doc, dict) or doc.get("show") == show
-            ]
-            built = self._news_models(docs, whole=show is None, keyed=True)
-            if show is None:
-                self._cache["announcements"] = built
+            if show is not None:
+                return list(self.each_announcement(show))
+            docs = [pair for table in news.tables() for pair in _of_show(table, None)]
+            built = self._news_models(docs, whole=True, keyed=True)
+            self._cache["announcements"] = built
             return built
         if "announcements" not in self._cache:
             table = self._loaded.news.table()
             if show is not None:
-                docs = [
-                    (key, doc)
-                    for key, doc in table.items()
-                    if not isinstance(doc, dict) or doc.get("show") == show
-                ]
-                return self._news_models(docs, keyed=True)
+                return self._news_models(_of_show(table, show), keyed=True)
             self._cache["announcements"] = self._news_models(list(table.items()), whole=True)
         items: list[Announcement] = self._cache["announcements"]
         return [item for item in items if show is None or item.show == show]
@@ -440,6 +442,15 @@ class Snapshot:
             if isinstance(doc, dict) and doc.get("id") in wanted
         ]
         return {item.id: item for item in self._news_models(docs)}
+
+
+def _of_show(table: dict[str, Any], show: str | None) -> list[tuple[str, Any]]:
+    """A news table's records (of ``show``; one that is no record is kept, to be refused)."""
+    return [
+        (key, doc)
+        for key, doc in table.items()
+        if show is None or not isinstance(doc, dict) or doc.get("show") == show
+    ]
 
 
 def _last_air_day(airs: Any) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ def _blocking_interrupts() -> contextlib.AbstractContextManager[None]:
 
 
 def atomic_write(
-    path: Path, pieces: Sequence[bytes | memoryview], *, mode: int = 0o600, keep: bool = True
+    path: Path, pieces: Iterable[bytes | memoryview], *, mode: int = 0o600, keep: bool = True
 ) -> None:
     """Replace ``path`` with ``pieces`` written one after the other: all or nothing,
     durable. A new file gets ``mode``; an existing one keeps its own (``keep``) or
