@@ -55,6 +55,7 @@ class Case:
     argv: list[str]
     db: str | None = None  # size whose database copy it uses (SHOWTRACK_DB)
     fresh: bool = False  # copy the database anew before each run (untimed)
+    once: bool = False  # timed in the first round only (a long command, for its memory)
     times: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     error: str | None = None
@@ -215,6 +216,11 @@ def main() -> int:
                 Case(f"sql-add-{size}", f"SQLite: add news{tag}", [*ref, "add", str(sqlite), NOW]),
                 Case(f"sql-edit-{size}", f"SQLite: edit show{tag}",
                      [*ref, "edit", str(sqlite), slug]),
+                Case(f"show-{size}", f"show {slug} (reads every part; not budgeted){tag}",
+                     [showtrack, "show", slug], size, once=True),
+                Case(f"export-{size}", f"export -o FILE (streams; once per run){tag}",
+                     [showtrack, "export", "-o", str(scratch / "export.json")], size,
+                     once=True),
             ]  # fmt: skip
         serial = iter(range(1, 10**9))
         for index in range(rounds + 1):
@@ -226,6 +232,8 @@ def main() -> int:
                     )
                     for word in case.argv
                 ]
+                if case.once and index != 1:
+                    continue
                 case_env = dict(env)
                 if case.db is not None:
                     db = work / case.db / "showtrack.json"
@@ -293,12 +301,20 @@ def render(
         )
     if big in sizes:
         for case in cases:
-            if case.key.endswith(f"-{big}") and case.db is not None:
+            if case.key.endswith(f"-{big}") and case.db is not None and "export" not in case.key:
                 verdict = "**PASS**" if case.peak_mb <= MEMORY_MB else "**FAIL**"
                 lines.append(
                     f"| peak memory, {case.label} <= {MEMORY_MB} MB | {verdict} | "
                     f"{case.peak_mb:.0f} MB |"
                 )
+    if big in sizes and small in sizes:
+        one, ten = by_key[f"export-{big}"], by_key[f"export-{small}"]
+        ratio = one.peak_mb / ten.peak_mb
+        verdict = "**PASS**" if ratio <= 1.5 and not one.error else "**FAIL**"
+        lines.append(
+            f"| export streams: its peak memory at 1M <= 1.5x at 10k | {verdict} | "
+            f"{ratio:.2f}x ({one.peak_mb:.0f} MB at 1M, {ten.peak_mb:.0f} MB at 10k) |"
+        )
     lines += [
         "",
         "## Each case (median ms; peak memory of showtrack's own runs)",
