@@ -89,8 +89,12 @@ def json_text(doc: dict[str, Any]) -> str:
     document to a parser, inert on a screen. json.dumps escapes only C0 itself."""
     import json
 
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
-    return re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _inert(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+
+
+def _inert(text: str) -> str:
+    """JSON text with the characters a terminal could act on written as \\u escapes."""
+    return re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class Streamed:
@@ -110,14 +114,9 @@ def json_pieces(doc: dict[str, Any]) -> Iterator[str]:
     newlines indented; JSON text has no raw newline inside a string)."""
     import json
 
-    unsafe = re.compile(JSON_UNSAFE)
-
-    def escaped(text: str) -> str:
-        return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
     def nested(value: Any, depth: int) -> str:
         text = json.dumps(value, indent=2, ensure_ascii=False)
-        return escaped(text.replace("\n", "\n" + "  " * depth) if depth else text)
+        return _inert(text.replace("\n", "\n" + "  " * depth) if depth else text)
 
     def streams(value: Any) -> bool:
         if isinstance(value, Streamed):
@@ -146,7 +145,7 @@ def json_pieces(doc: dict[str, Any]) -> Iterator[str]:
             first = False
             if isinstance(value, dict):
                 key, item = item
-                yield escaped(json.dumps(key, ensure_ascii=False)) + ": "
+                yield _inert(json.dumps(key, ensure_ascii=False)) + ": "
             yield from pieces(item, depth + 1, flat_items)
         yield opening + closing if first else "\n" + "  " * depth + closing
 
