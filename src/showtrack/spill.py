@@ -31,31 +31,27 @@ def sorted_spilling(pairs: Iterable[tuple[Any, T]], *, run: int | None = None) -
     serial = 0
     try:
         for key, item in pairs:
-            batch.append((key, serial, item))  # the serial keeps it stable
+            batch.append((key, serial, item))  # the unique serial: stable, values never compared
             serial += 1
             if len(batch) >= run:
                 runs.append(_spill(batch))
                 batch = []
-        batch.sort(key=_first_two)
+        batch.sort()
         if not runs:
             yield from (item for _, _, item in batch)
             return
         if batch:
             runs.append(_spill(batch))
             batch = []
-        for _, _, item in heapq.merge(*(_read(handle) for handle in runs), key=_first_two):
+        for _, _, item in heapq.merge(*(_read(handle) for handle in runs)):
             yield item
     finally:
         for handle in runs:
             handle.close()
 
 
-def _first_two(entry: tuple[Any, int, Any]) -> tuple[Any, int]:
-    return entry[0], entry[1]
-
-
 def _spill(batch: list[tuple[Any, int, T]]) -> IO[bytes]:
-    batch.sort(key=_first_two)
+    batch.sort()
     handle = tempfile.TemporaryFile(prefix="showtrack-sort-")
     for entry in batch:  # each entry pickled alone, so reading one holds only it
         pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
